@@ -1,0 +1,40 @@
+// The offline upstreams: one Prism a contract, each behind a recording scenario proxy.
+// Used by `npm start` (fixed ports) and by the tests' globalSetup (free ports).
+import { freePort, startPrism } from './prism.mjs';
+import { startProxy } from './proxy.mjs';
+
+/** Upstream name → contract file and the Worker var that points at it. */
+export const UPSTREAMS = {
+  'spotify-api': { contract: 'spotify.yaml', envVar: 'SPOTIFY_API_URL' },
+  'spotify-accounts': { contract: 'spotify-accounts.yaml', envVar: 'SPOTIFY_ACCOUNTS_URL' },
+};
+
+/**
+ * @param {{ ports?: Record<string, number> }} options proxy ports by upstream name; free ports when absent
+ * @returns {Promise<{ vars: Record<string,string>, urls: Record<string,string>, stop: () => Promise<void> }>}
+ */
+export async function startMocks({ ports = {} } = {}) {
+  const started = [];
+  const stop = async () => {
+    for (const s of started.reverse()) await s.stop();
+  };
+  try {
+    const entries = await Promise.all(
+      Object.entries(UPSTREAMS).map(async ([name, { contract, envVar }]) => {
+        const prism = await startPrism(contract, await freePort());
+        started.push(prism);
+        const proxy = await startProxy({ name, target: prism.url, port: ports[name] ?? 0 });
+        started.push({ stop: proxy.close });
+        return { name, envVar, url: proxy.url };
+      }),
+    );
+    return {
+      urls: Object.fromEntries(entries.map((e) => [e.name, e.url])),
+      vars: Object.fromEntries(entries.map((e) => [e.envVar, e.url])),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

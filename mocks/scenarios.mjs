@@ -1,0 +1,56 @@
+// Scenario rules the proxy applies on top of Prism. Prism answers from a contract's examples and
+// cannot vary by request, so the few stories that depend on what was sent live here. Each rule
+// either picks the Prism response to ask for (a `Prefer` header, so Prism still validates the
+// request) or reshapes Prism's valid answer. README "Mock scenarios" lists them for users.
+import { readFileSync } from 'node:fs';
+
+const spotify = JSON.parse(readFileSync(new URL('./scenarios/spotify.json', import.meta.url), 'utf8'));
+const followed = new Set(spotify.following);
+let minted = 0;
+
+/** Token prefixes with a fixed meaning, for refresh tokens and access tokens alike. */
+export const TOKEN_PREFIXES = {
+  revoked: 'refresh answers 400 invalid_grant',
+  rotate: 'refresh answers with a new refresh token too',
+  slow: 'refresh takes 300 ms',
+  expired: 'the API answers 401 to this access token',
+};
+
+function mint(kind) {
+  minted += 1;
+  return `mock-${kind}-${minted}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Before forwarding: headers to add for Prism and an optional delay. */
+export function beforeForward(upstream, req, body) {
+  if (upstream === 'spotify-accounts' && req.url.startsWith('/api/token')) {
+    const form = new URLSearchParams(body.toString('utf8'));
+    const rt = form.get('refresh_token') ?? '';
+    if (rt.startsWith('revoked')) return { prefer: 'code=400' };
+    if (rt.startsWith('rotate')) return { prefer: 'example=rotated' };
+    if (rt.startsWith('slow')) return { delayMs: 300 };
+    return {};
+  }
+  const auth = req.headers.authorization ?? '';
+  if (auth.startsWith('Bearer expired')) return { prefer: 'code=401' };
+  return {};
+}
+
+/** After Prism answered: the body to send instead, or undefined to pass Prism's through. */
+export function rewrite(upstream, req, status, json) {
+  if (status !== 200 || json === undefined) return undefined;
+  if (upstream === 'spotify-accounts' && req.url.startsWith('/api/token')) {
+    const out = { ...json, access_token: mint('at') };
+    if ('refresh_token' in json) out.refresh_token = mint('rt');
+    return out;
+  }
+  const url = new URL(req.url, 'http://mock');
+  if (url.pathname.endsWith('/contains')) {
+    const list = url.searchParams.get('uris') ?? url.searchParams.get('ids');
+    if (/^\/playlists\/[^/]+\/followers\/contains$/.test(url.pathname)) {
+      return [followed.has(url.pathname.split('/')[2])];
+    }
+    if (list) return list.split(',').map((x) => followed.has(x.split(':').pop()));
+  }
+  return undefined;
+}

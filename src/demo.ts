@@ -1,0 +1,37 @@
+import type { Env } from './env';
+import { registerAppKey } from './auth/apps';
+import { vaultFor } from './tokens/access';
+
+/** Local `npm start` only: what README "Try it" relies on. Never set in a deployment. */
+export const DEMO = {
+  apiKey: 'demo-key',
+  app: 'demo-app',
+  user: 'demo',
+  spotify: { access_token: 'demo-spotify-access-token', refresh_token: 'demo-spotify-refresh-token' },
+} as const;
+
+let seeded: Promise<void> | null = null;
+
+export function isLocalDemo(env: Env): boolean {
+  return env.CROSSFOLLOW_LOCAL_DEMO === 'on';
+}
+
+/** Seeds the demo app key and the demo user's Spotify connection once per isolate, if absent. */
+export function seedDemo(env: Env): Promise<void> {
+  seeded ??= (async () => {
+    await registerAppKey(env.APPS, DEMO.apiKey, DEMO.app, 'crossfollow local demo');
+    const vault = vaultFor(env, { app: DEMO.app, user: DEMO.user, provider: 'spotify' });
+    if (!(await vault.status())) {
+      await vault.put({
+        id: { app: DEMO.app, user: DEMO.user, provider: 'spotify' },
+        ...DEMO.spotify,
+        expires_at: Date.now() + 3600_000,
+        scope: 'user-follow-read user-follow-modify user-library-read user-library-modify playlist-modify-public playlist-modify-private',
+      });
+    }
+  })().catch((err) => {
+    seeded = null;
+    throw err;
+  });
+  return seeded;
+}

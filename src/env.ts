@@ -1,0 +1,25 @@
+import type { TokenVault } from './tokens/vault';
+
+/** Bindings, vars and secrets of the worker; wrangler.toml and the README list each with its default. */
+export interface Env {
+  APPS: KVNamespace;
+  TOKENS: KVNamespace;
+  TOKEN_VAULT: DurableObjectNamespace<TokenVault>;
+  SPOTIFY_API_URL: string;
+  SPOTIFY_ACCOUNTS_URL: string;
+  X_API_URL: string;
+  AUDIUS_API_URL: string;
+  /** `library` (the February 2026 `/me/library` family, default) or `legacy` (per-type endpoints). */
+  SPOTIFY_ENDPOINTS: string;
+  /** How many upstream batches of one request run at once. */
+  UPSTREAM_CONCURRENCY: string;
+  /** Secret: comma-separated `kid:base64(32 bytes)`; the first key encrypts, all decrypt. */
+  TOKEN_KEYS?: string;
+  SPOTIFY_CLIENT_ID?: string;
+  SPOTIFY_CLIENT_SECRET?: string;
+  /** Set only by `npm start`: seeds the demo app and user. A deployment never sets it. */
+  CROSSFOLLOW_LOCAL_DEMO?: string;
+}
+
+export type AppVariables = { appId: string };
+export type AppEnv = { Bindings: Env; Variables: AppVariables };

@@ -1,0 +1,80 @@
+/**
+ * RFC 9457 problem details. Every 4xx/5xx crossfollow sends is one of these, with a stable
+ * `type` URI users can switch on; docs/problems.md lists them all.
+ */
+export const PROBLEM_TYPE_PREFIX = 'urn:crossfollow:problem:';
+
+const TITLES = {
+  'validation-error': 'The request is not valid',
+  'malformed-json': 'The body is not valid JSON',
+  'unsupported-media-type': 'The body must be application/json',
+  unauthorized: 'A valid API key is required',
+  'not-found': 'No such resource',
+  'not-connected': 'The user has not connected this provider',
+  'unsupported-operation': 'The provider cannot do this operation',
+  'reauth-required': 'The user must connect this provider again',
+  'upstream-error': 'The provider refused part of the request',
+  'upstream-unavailable': 'The provider is unavailable or rate limiting; retry later',
+  misconfigured: 'The worker is missing configuration',
+  'internal-error': 'Something went wrong inside crossfollow',
+} as const;
+
+export type ProblemSlug = keyof typeof TITLES;
+
+/** One invalid input: `pointer` is a JSON Pointer into the body, `parameter` a query or path name. */
+export interface FieldError {
+  pointer?: string;
+  parameter?: string;
+  detail: string;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  [extension: string]: unknown;
+}
+
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: ProblemSlug,
+    readonly detail: string,
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+
+  /** Rebuilds a Problem from a body made elsewhere (an item's problem that fails a whole request). */
+  static fromBody(body: ProblemBody, retryAfter?: number): Problem {
+    const { type, title: _title, status, detail, ...extensions } = body;
+    const slug = type.slice(PROBLEM_TYPE_PREFIX.length) as ProblemSlug;
+    const headers: Record<string, string> = retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {};
+    return new Problem(status, slug in TITLES ? slug : 'internal-error', detail, extensions, headers);
+  }
+
+  body(): ProblemBody {
+    return problemBody(this.status, this.slug, this.detail, this.extensions);
+  }
+
+  toResponse(): Response {
+    return new Response(JSON.stringify(this.body()), {
+      status: this.status,
+      headers: { 'content-type': 'application/problem+json', ...this.headers },
+    });
+  }
+}
+
+export function problemBody(status: number, slug: ProblemSlug, detail: string, extensions: Record<string, unknown> = {}): ProblemBody {
+  // Extensions never replace the members RFC 9457 defines.
+  return { ...extensions, type: PROBLEM_TYPE_PREFIX + slug, title: TITLES[slug], status, detail };
+}
+
+export function validationProblem(errors: FieldError[]): Problem {
+  const first = errors[0];
+  const where = first?.pointer ?? (first?.parameter ? `parameter ${first.parameter}` : 'the request');
+  const detail = errors.length === 1 ? `${where}: ${first!.detail}` : `${errors.length} fields are invalid; the first, ${where}: ${first!.detail}`;
+  return new Problem(422, 'validation-error', detail, { errors });
+}

@@ -1,0 +1,49 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { apiKeyAuth } from './auth/middleware';
+import { isLocalDemo, seedDemo } from './demo';
+import type { AppEnv } from './env';
+import { Problem } from './http/problem';
+import { KeyringError } from './tokens/crypto';
+import { problemOnInvalid } from './http/validation';
+import { connections } from './routes/connections';
+import { follows } from './routes/follows';
+
+export { TokenVault } from './tokens/vault';
+
+const app = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
+
+app.use('*', secureHeaders());
+app.use('*', async (c, next) => {
+  if (isLocalDemo(c.env)) await seedDemo(c.env);
+  await next();
+});
+
+app.get('/', (c) => c.json({ name: 'crossfollow', openapi: '/openapi.json' }));
+app.use('/v1/*', apiKeyAuth());
+app.route('/', follows);
+app.route('/', connections);
+
+app.doc31('/openapi.json', {
+  openapi: '3.1.0',
+  info: { title: 'crossfollow', version: '1.0.0', description: 'Follow, unfollow, check and list follows for your users on Spotify, with their tokens held encrypted.' },
+  security: [{ apiKey: [] }],
+});
+app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Your app API key' });
+
+app.notFound((c) => new Problem(404, 'not-found', `No route ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json.`).toResponse());
+
+app.onError((err, c) => {
+  if (err instanceof Problem) return err.toResponse();
+  if (err instanceof KeyringError) return new Problem(500, 'misconfigured', err.message).toResponse();
+  if (err instanceof HTTPException) {
+    if (err.status === 400 && /JSON/i.test(err.message)) return new Problem(400, 'malformed-json', 'The body is not valid JSON; send a JSON object.').toResponse();
+    return new Problem(err.status, err.status === 401 ? 'unauthorized' : 'validation-error', err.message).toResponse();
+  }
+  // Never echo the error: it may hold upstream text. The log line carries no token either.
+  console.error(JSON.stringify({ msg: 'unhandled error', path: new URL(c.req.url).pathname, name: err instanceof Error ? err.name : typeof err }));
+  return new Problem(500, 'internal-error', 'An unexpected error happened; it was logged without request data.').toResponse();
+});
+
+export default app;

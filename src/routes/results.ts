@@ -1,0 +1,52 @@
+import { Problem, type ProblemBody } from '../http/problem';
+import type { ItemResult } from '../providers/types';
+
+export interface Dedupe {
+  unique: string[];
+  /** Puts the provider's results back in the caller's order, duplicates marked skipped. */
+  expand(results: ItemResult[]): ItemResult[];
+}
+
+/** Each id acts once: later copies are reported `skipped` with reason `duplicate`. */
+export function dedupe(ids: string[]): Dedupe {
+  const unique = [...new Set(ids)];
+  return {
+    unique,
+    expand(results) {
+      const byId = new Map(results.map((r) => [r.id, r]));
+      const seen = new Set<string>();
+      return ids.map((id) => {
+        if (seen.has(id)) return { id, status: 'skipped', reason: 'duplicate' };
+        seen.add(id);
+        return byId.get(id) ?? { id, status: 'skipped', reason: 'not-processed' };
+      });
+    },
+  };
+}
+
+export function summarize(results: ItemResult[]) {
+  const summary = { done: 0, pending: 0, failed: 0, skipped: 0 };
+  for (const r of results) summary[r.status] += 1;
+  return summary;
+}
+
+const SEVERITY = ['reauth-required', 'upstream-unavailable', 'upstream-error'];
+
+/**
+ * A batch with failures is answered by the most telling failure (reauth, then retryable, then
+ * refused) as a problem that still carries every item's result, so what did happen upstream is
+ * never hidden behind a blanket error.
+ */
+export function failureOf(results: ItemResult[], body: Record<string, unknown>, retryAfter: number | undefined): Problem | null {
+  const problems = results.map((r) => r.problem).filter((p): p is ProblemBody => p !== undefined);
+  if (problems.length === 0) return null;
+  const rank = (p: ProblemBody) => {
+    const i = SEVERITY.findIndex((s) => p.type.endsWith(`:${s}`));
+    return i === -1 ? SEVERITY.length : i;
+  };
+  const worst = problems.reduce((a, b) => (rank(b) < rank(a) ? b : a));
+  const failed = problems.length;
+  const detail = `${failed} of ${results.length} items failed; the first: ${worst.detail}`;
+  const { type: itemType, ...batch } = body;
+  return Problem.fromBody({ ...worst, detail, ...batch, item_type: itemType }, worst.status === 503 ? (retryAfter ?? 5) : undefined);
+}

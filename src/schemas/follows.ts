@@ -1,0 +1,69 @@
+import { z } from '@hono/zod-openapi';
+import { FOLLOW_TYPES } from '../providers/types';
+
+/** The most ids one request may carry; the worker splits them into the provider's batch size. */
+export const MAX_IDS = 1000;
+
+export const FollowType = z.enum(FOLLOW_TYPES as ['artist', 'user', 'playlist']).openapi({ example: 'artist' });
+
+export const FollowBody = z
+  .object({
+    type: FollowType,
+    ids: z
+      .array(z.string().max(256, 'an id is at most 256 characters'))
+      .min(1, 'send at least one id')
+      .max(MAX_IDS, `send at most ${MAX_IDS} ids in one request`)
+      .openapi({ example: ['0TnOYISbd1XYRBk9myaseg', '6sFIWsNpZYqfjUpaCgueju'] }),
+    public: z.boolean().optional().openapi({ description: 'Playlists only: follow publicly (true) or privately (false).' }),
+  })
+  .strict()
+  .openapi('FollowRequest');
+
+export const CheckBody = FollowBody.omit({ public: true }).openapi('CheckRequest');
+
+export const ListQuery = z.object({
+  type: FollowType,
+  limit: z.coerce.number().int('limit is a whole number').min(1, 'limit is at least 1').max(50, 'limit is at most 50').default(20),
+  cursor: z.string().max(512).optional().openapi({ description: 'next_cursor of the previous page, unchanged' }),
+  raw: z.enum(['0', '1']).optional().openapi({ description: '1 adds the provider\'s own object as `raw`' }),
+});
+
+const ItemProblem = z.object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string() }).passthrough();
+
+export const ItemResult = z
+  .object({
+    id: z.string(),
+    status: z.enum(['done', 'pending', 'failed', 'skipped']),
+    following: z.boolean().optional(),
+    reason: z.string().optional(),
+    problem: ItemProblem.optional(),
+  })
+  .openapi('ItemResult');
+
+export const Summary = z.object({ done: z.number(), pending: z.number(), failed: z.number(), skipped: z.number() });
+
+export const BatchResponse = z
+  .object({
+    provider: z.string(),
+    operation: z.enum(['follow', 'unfollow', 'contains']),
+    type: FollowType,
+    results: z.array(ItemResult),
+    summary: Summary,
+  })
+  .openapi('BatchResult');
+
+export const NormalizedItem = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    uri: z.string(),
+    name: z.string(),
+    url: z.string().nullable(),
+    image: z.string().nullable(),
+    raw: z.unknown().optional(),
+  })
+  .openapi('Item');
+
+export const PageResponse = z
+  .object({ provider: z.string(), type: FollowType, items: z.array(NormalizedItem), next_cursor: z.string().nullable() })
+  .openapi('Page');

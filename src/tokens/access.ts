@@ -1,0 +1,49 @@
+import type { Env } from '../env';
+import { decrypt, keyringFrom } from './crypto';
+import { type ConnectionId, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connectionKey } from './types';
+
+/** In-isolate cache in front of KV; bounded so a busy isolate cannot grow without end. */
+const memory = new Map<string, { token: string; expiresAt: number }>();
+const MEMORY_LIMIT = 1000;
+
+export function vaultFor(env: Env, id: ConnectionId) {
+  return env.TOKEN_VAULT.get(env.TOKEN_VAULT.idFromName(connectionKey(id)));
+}
+
+/**
+ * The hot path for a usable access token: memory, then KV (decrypted here), then the
+ * connection's TokenVault, which refreshes if it must. Pass `rejected` after a 401 to force
+ * one refresh of that token.
+ */
+export async function accessToken(env: Env, id: ConnectionId, rejected?: string): Promise<TokenResult> {
+  const key = connectionKey(id);
+  const now = Date.now();
+  if (rejected === undefined) {
+    const hit = memory.get(key);
+    if (hit && hit.expiresAt - now > EXPIRY_MARGIN_MS) return { ok: true, ...hit };
+    const cached = await env.TOKENS.getWithMetadata<{ expires_at: number }>(cacheKey(id));
+    if (cached.value && cached.metadata && cached.metadata.expires_at - now > EXPIRY_MARGIN_MS) {
+      try {
+        const token = await decrypt(await keyringFrom(env.TOKEN_KEYS), cached.value, key);
+        remember(key, token, cached.metadata.expires_at);
+        return { ok: true, token, expiresAt: cached.metadata.expires_at };
+      } catch {
+        // An unreadable cache entry is only a miss: the vault decides what it means.
+      }
+    }
+  }
+  memory.delete(key);
+  const result = await vaultFor(env, id).accessToken(rejected);
+  if (result.ok) remember(key, result.token, result.expiresAt);
+  return result;
+}
+
+/** Drops this isolate's copy after the vault's tokens change (import, disconnect). */
+export function forgetInMemory(id: ConnectionId): void {
+  memory.delete(connectionKey(id));
+}
+
+function remember(key: string, token: string, expiresAt: number): void {
+  if (memory.size >= MEMORY_LIMIT) memory.delete(memory.keys().next().value!);
+  memory.set(key, { token, expiresAt });
+}

@@ -1,0 +1,65 @@
+/**
+ * The one way crossfollow calls an upstream: a timeout per attempt, retries on 429, 5xx and
+ * network failures with full-jitter exponential backoff, `Retry-After` honoured, and a total
+ * time budget after which the last answer is returned instead of waiting longer.
+ */
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  attempts?: number;
+  timeoutMs?: number;
+  budgetMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Seams for tests. */
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export type UpstreamOutcome =
+  | { kind: 'response'; response: Response; attempts: number }
+  | { kind: 'network'; detail: string; attempts: number };
+
+const DEFAULTS = { attempts: 3, timeoutMs: 10_000, budgetMs: 20_000, baseDelayMs: 250, maxDelayMs: 4_000 };
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** `Retry-After` as seconds from now: delta-seconds or an HTTP date; undefined when absent or garbled. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+export async function fetchWithRetry(url: string, init: RequestInit, options: RetryOptions = {}): Promise<UpstreamOutcome> {
+  const o = { ...DEFAULTS, ...options };
+  const doFetch = options.fetch ?? fetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const deadline = now() + o.budgetMs;
+  let last: UpstreamOutcome | undefined;
+  for (let attempt = 1; attempt <= o.attempts; attempt++) {
+    try {
+      const response = await doFetch(url, { ...init, signal: AbortSignal.timeout(Math.max(1, Math.min(o.timeoutMs, deadline - now()))) });
+      last = { kind: 'response', response, attempts: attempt };
+      if (!isRetryableStatus(response.status)) return last;
+    } catch (err) {
+      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      last = { kind: 'network', detail: timedOut ? 'the provider did not answer in time' : 'the provider could not be reached', attempts: attempt };
+    }
+    if (attempt === o.attempts) break;
+    const hinted = last.kind === 'response' ? parseRetryAfter(last.response.headers.get('retry-after'), now()) : undefined;
+    const wait = hinted !== undefined ? hinted * 1000 : random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1));
+    if (now() + wait >= deadline) break;
+    if (last.kind === 'response') await last.response.body?.cancel();
+    await sleep(wait);
+  }
+  return last!;
+}

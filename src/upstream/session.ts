@@ -1,0 +1,112 @@
+import type { Env } from '../env';
+import { Problem, type ProblemBody, problemBody } from '../http/problem';
+import { accessToken } from '../tokens/access';
+import type { ConnectionId, TokenResult } from '../tokens/types';
+import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from './retry';
+
+export type CallOutcome =
+  | { ok: true; status: number; json: unknown }
+  | { ok: false; problem: ProblemBody; retryAfter?: number };
+
+const LABEL = { spotify: 'Spotify' } as const;
+
+/**
+ * Authorized calls to one provider for one connection. Holds the access token for the
+ * request; a 401 gets exactly one forced refresh (shared with every concurrent caller via the
+ * TokenVault) and one retry.
+ */
+export class UpstreamSession {
+  private token = '';
+
+  private constructor(
+    readonly env: Env,
+    readonly id: ConnectionId,
+  ) {}
+
+  /** A session with a usable token, or a Problem (404 not connected, 409 reauth, 503...). */
+  static async open(env: Env, id: ConnectionId): Promise<UpstreamSession> {
+    const session = new UpstreamSession(env, id);
+    const result = await accessToken(env, id);
+    if (!result.ok) throw tokenProblem(result, id);
+    session.token = result.token;
+    return session;
+  }
+
+  get label(): string {
+    return LABEL[this.id.provider];
+  }
+
+  async call(method: string, url: string, body?: unknown): Promise<CallOutcome> {
+    let token = this.token;
+    let res = await this.send(method, url, token, body);
+    if (res.kind === 'response' && res.response.status === 401) {
+      await res.response.body?.cancel();
+      const renewed = await accessToken(this.env, this.id, token);
+      if (!renewed.ok) return { ok: false, problem: tokenProblem(renewed, this.id).body() };
+      token = this.token = renewed.token;
+      res = await this.send(method, url, token, body);
+    }
+    if (res.kind === 'network') {
+      return { ok: false, problem: problemBody(503, 'upstream-unavailable', `${this.label}: ${res.detail} (after ${res.attempts} attempts).`) };
+    }
+    const response = res.response;
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (response.ok) return { ok: true, status: response.status, json };
+    return this.failure(response, json, res.attempts);
+  }
+
+  private send(method: string, url: string, token: string, body?: unknown) {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  }
+
+  private failure(response: Response, json: unknown, attempts: number): CallOutcome {
+    const status = response.status;
+    const message = upstreamMessage(json);
+    const said = `${this.label} answered ${status}${message ? ` (${message})` : ''}`;
+    if (isRetryableStatus(status)) {
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      return {
+        ok: false,
+        retryAfter,
+        problem: problemBody(503, 'upstream-unavailable', `${said} after ${attempts} attempts; retry later.`, { upstream_status: status }),
+      };
+    }
+    if (status === 401) {
+      return { ok: false, problem: problemBody(409, 'reauth-required', `${said} even with a freshly refreshed token; connect the user again.`, { upstream_status: status }) };
+    }
+    const hint = status === 403 ? ' The token may lack a scope this operation needs; reconnect with the scopes in the README.' : '';
+    return { ok: false, problem: problemBody(502, 'upstream-error', `${said}.${hint}`, { upstream_status: status }) };
+  }
+}
+
+function upstreamMessage(json: unknown): string | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const err = (json as { error?: unknown }).error;
+  if (typeof err === 'string') return err;
+  if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') return (err as { message: string }).message;
+  return undefined;
+}
+
+export function tokenProblem(result: Extract<TokenResult, { ok: false }>, id: ConnectionId): Problem {
+  const who = `user '${id.user}' on ${LABEL[id.provider]}`;
+  switch (result.reason) {
+    case 'not_connected':
+      return new Problem(404, 'not-connected', `No connection for ${who}. Import tokens with PUT /v1/users/${id.user}/connections/${id.provider}.`);
+    case 'reauth_required':
+      return new Problem(409, 'reauth-required', `The connection for ${who} needs the user to connect again: ${result.detail}`);
+    case 'misconfigured':
+      return new Problem(500, 'misconfigured', result.detail);
+    case 'unavailable': {
+      const after = String(result.retryAfter ?? 5);
+      return new Problem(503, 'upstream-unavailable', `Could not refresh the token for ${who}: ${result.detail}`, {}, { 'retry-after': after });
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { SELF, env } from 'cloudflare:test';
+import { inject } from 'vitest';
+import { registerAppKey } from '../../src/auth/apps';
+
+export const BASE = 'http://crossfollow.test';
+
+export interface MockCall {
+  method: string;
+  url: string;
+  path: string;
+  query: Record<string, string>;
+  authorization: string | null;
+  contentType: string | null;
+  body: string;
+  status: number;
+  violations: unknown[];
+}
+
+export function unique(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 12)}`;
+}
+
+/** A new app with its own key: every test gets its own namespace of users. */
+export async function newApp(): Promise<{ key: string; app: string }> {
+  const key = unique('key');
+  const app = unique('app');
+  await registerAppKey(env.APPS, key, app);
+  return { key, app };
+}
+
+export function call(key: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const init: RequestInit = { method, headers: { authorization: `Bearer ${key}`, ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  return SELF.fetch(BASE + path, init);
+}
+
+/** Imports tokens for `user` and returns the access token the API will be called with. */
+export async function connect(key: string, user: string, tokens: { access_token?: string; refresh_token?: string; expires_in?: number } = {}) {
+  const access_token = tokens.access_token ?? unique('at');
+  const res = await call(key, 'PUT', `/v1/users/${user}/connections/spotify`, {
+    access_token,
+    refresh_token: tokens.refresh_token ?? unique('rt'),
+    expires_in: tokens.expires_in ?? 3600,
+    scope: 'user-follow-read user-follow-modify',
+  });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`import failed: ${res.status} ${await res.text()}`);
+  return access_token;
+}
+
+/** Calls the recording proxy in front of one upstream's Prism saw, optionally only those matching. */
+export async function mockCalls(upstream: 'spotify-api' | 'spotify-accounts', match: (c: MockCall) => boolean = () => true): Promise<MockCall[]> {
+  const res = await fetch(`${inject('mockUrls')[upstream]}/__mock/calls`);
+  const calls = (await res.json()) as MockCall[];
+  return calls.filter(match);
+}
+
+export const byToken = (token: string) => (c: MockCall) => c.authorization === `Bearer ${token}`;
+export const byRefreshToken = (rt: string) => (c: MockCall) => new URLSearchParams(c.body).get('refresh_token') === rt;
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** `n` distinct valid Spotify ids. */
+export function spotifyIds(n: number): string[] {
+  const seed = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from({ length: n }, (_, i) => {
+    let id = '';
+    for (let k = 0; k < 12; k++) id += BASE62[seed[k]! % 62];
+    return id + String(i).padStart(10, '0');
+  });
+}
