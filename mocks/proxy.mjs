@@ -13,6 +13,7 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks);
     if (req.url.startsWith('/__mock/calls')) return control(req, res, calls);
+    const startedAt = Date.now();
     const plan = beforeForward(name, req, body);
     if (plan.delayMs) await new Promise((r) => setTimeout(r, plan.delayMs));
     const headers = {};
@@ -32,6 +33,7 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
     const text = await upstream.text();
     const violations = upstream.headers.get('sl-violations');
     calls.push({
+      startedAt,
       at: Date.now(),
       method: req.method,
       url: req.url,

@@ -12,8 +12,10 @@ let minted = 0;
 export const TOKEN_PREFIXES = {
   revoked: 'refresh answers 400 invalid_grant',
   rotate: 'refresh answers with a new refresh token too',
-  slow: 'refresh takes 300 ms',
+  slow: 'a refresh with this refresh token takes 300 ms; an API call with this access token takes 100 ms',
   expired: 'the API answers 401 to this access token',
+  forbidden: 'the API answers 403 to this access token',
+  ratelimited: 'the API answers 429 (Retry-After: 1) to this access token',
 };
 
 function mint(kind) {
@@ -33,6 +35,9 @@ export function beforeForward(upstream, req, body) {
   }
   const auth = req.headers.authorization ?? '';
   if (auth.startsWith('Bearer expired')) return { prefer: 'code=401' };
+  if (auth.startsWith('Bearer slow')) return { delayMs: 100 };
+  if (auth.startsWith('Bearer forbidden')) return { prefer: 'code=403' };
+  if (auth.startsWith('Bearer ratelimited')) return { prefer: 'code=429' };
   return {};
 }
 

@@ -68,8 +68,9 @@ export class Problem extends Error {
 }
 
 export function problemBody(status: number, slug: ProblemSlug, detail: string, extensions: Record<string, unknown> = {}): ProblemBody {
-  // Extensions never replace the members RFC 9457 defines.
-  return { ...extensions, type: PROBLEM_TYPE_PREFIX + slug, title: TITLES[slug], status, detail };
+  const { type: _t, title: _ti, status: _s, detail: _d, ...rest } = extensions;
+  // Extensions follow, and never replace, the members RFC 9457 defines.
+  return { type: PROBLEM_TYPE_PREFIX + slug, title: TITLES[slug], status, detail, ...rest };
 }
 
 export function validationProblem(errors: FieldError[]): Problem {

@@ -75,7 +75,7 @@ async function runItems(
   else results = await provider.contains(session, body.type, unique);
   const all = expand(results);
   const answer = { provider: provider.name, operation, type: body.type, results: all, summary: summarize(all) };
-  const failure = failureOf(all, answer, undefined);
+  const failure = failureOf(all, answer);
   if (failure) throw failure;
   return answer;
 }

@@ -37,7 +37,7 @@ const SEVERITY = ['reauth-required', 'upstream-unavailable', 'upstream-error'];
  * refused) as a problem that still carries every item's result, so what did happen upstream is
  * never hidden behind a blanket error.
  */
-export function failureOf(results: ItemResult[], body: Record<string, unknown>, retryAfter: number | undefined): Problem | null {
+export function failureOf(results: ItemResult[], body: Record<string, unknown>): Problem | null {
   const problems = results.map((r) => r.problem).filter((p): p is ProblemBody => p !== undefined);
   if (problems.length === 0) return null;
   const rank = (p: ProblemBody) => {
@@ -48,5 +48,9 @@ export function failureOf(results: ItemResult[], body: Record<string, unknown>, 
   const failed = problems.length;
   const detail = `${failed} of ${results.length} items failed; the first: ${worst.detail}`;
   const { type: itemType, ...batch } = body;
-  return Problem.fromBody({ ...worst, detail, ...batch, item_type: itemType }, worst.status === 503 ? (retryAfter ?? 5) : undefined);
+  // Retry when the slowest provider hint allows; 5 s when no item carried one.
+  const hints = problems.map((p) => p.retry_after).filter((s): s is number => typeof s === 'number');
+  const retryAfter = worst.status === 503 ? (hints.length ? Math.max(...hints) : 5) : undefined;
+  const { retry_after: _hint, upstream_status: _status, ...shared } = worst;
+  return Problem.fromBody({ ...shared, detail, ...batch, item_type: itemType }, retryAfter);
 }

@@ -76,7 +76,7 @@ export class UpstreamSession {
       return {
         ok: false,
         retryAfter,
-        problem: problemBody(503, 'upstream-unavailable', `${said} after ${attempts} attempts; retry later.`, { upstream_status: status }),
+        problem: problemBody(503, 'upstream-unavailable', `${said} after ${attempts} attempts; retry later.`, { upstream_status: status, retry_after: retryAfter }),
       };
     }
     if (status === 401) {

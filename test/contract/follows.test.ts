@@ -150,3 +150,33 @@ describe('list followed artists', () => {
     expect(await calls()).toHaveLength(0);
   });
 });
+
+describe('when Spotify refuses or rate limits', () => {
+  it('reports every item as failed under a 502 problem when Spotify answers 403', async () => {
+    const { key } = await newApp();
+    await connect(key, 'ana', { access_token: `forbidden-${crypto.randomUUID()}` });
+    const ids = spotifyIds(3);
+    const res = await call(key, 'PUT', '/v1/users/ana/spotify/follows', { type: 'artist', ids });
+    expect(res.status).toBe(502);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const body = (await res.json()) as { type: string; detail: string; results: { id: string; status: string; problem: { upstream_status: number } }[]; summary: unknown };
+    expect(body.type).toBe('urn:crossfollow:problem:upstream-error');
+    expect(body.detail).toContain('scope');
+    expect(body.results.map((r) => [r.id, r.status, r.problem.upstream_status])).toEqual(ids.map((id) => [id, 'failed', 403]));
+    expect(body.summary).toEqual({ done: 0, pending: 0, failed: 3, skipped: 0 });
+  });
+
+  it('retries a 429 honouring Retry-After, then answers 503 with Retry-After and each item', async () => {
+    const { key } = await newApp();
+    const token = await connect(key, 'ana', { access_token: `ratelimited-${crypto.randomUUID()}` });
+    const res = await call(key, 'POST', '/v1/users/ana/spotify/follows/contains', { type: 'artist', ids: spotifyIds(2) });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    const body = (await res.json()) as { type: string; results: { status: string }[] };
+    expect(body.type).toBe('urn:crossfollow:problem:upstream-unavailable');
+    expect(body.results.map((r) => r.status)).toEqual(['failed', 'failed']);
+    const made = await mockCalls('spotify-api', byToken(token));
+    expect(made).toHaveLength(3);
+    expect(made[1]!.startedAt - made[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+});

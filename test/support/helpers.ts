@@ -5,6 +5,8 @@ import { registerAppKey } from '../../src/auth/apps';
 export const BASE = 'http://crossfollow.test';
 
 export interface MockCall {
+  startedAt: number;
+  at: number;
   method: string;
   url: string;
   path: string;
@@ -70,4 +72,17 @@ export function spotifyIds(n: number): string[] {
     for (let k = 0; k < 12; k++) id += BASE62[seed[k]! % 62];
     return id + String(i).padStart(10, '0');
   });
+}
+
+/** The most calls that were open at one instant. */
+export function peakOverlap(calls: MockCall[]): number {
+  const edges = calls.flatMap((c) => [
+    { t: c.startedAt, d: 1 },
+    { t: c.at, d: -1 },
+  ]);
+  edges.sort((a, b) => a.t - b.t || a.d - b.d);
+  let open = 0;
+  let peak = 0;
+  for (const e of edges) peak = Math.max(peak, (open += e.d));
+  return peak;
 }
