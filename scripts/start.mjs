@@ -1,16 +1,18 @@
-// `npm start`: the upstream mocks, then `wrangler dev` on 127.0.0.1:8787 against them, in
-// local demo mode. Ctrl-C stops both (concurrently signals each child's process group).
+// `npm start`: the upstream mocks, then `wrangler dev` on 127.0.0.1:$PORT (8787) against them,
+// in local demo mode. Ctrl-C stops both; concurrently signals every child it started.
+// PORT, MOCKS_PORT and PERSIST_DIR (wrangler's local state) can be set in the environment.
 import concurrently from 'concurrently';
-import { LOCAL_VARS, WRANGLER_ENV } from './local-env.mjs';
+import { LOCAL_VARS, MOCK_PORTS, PORT, WRANGLER_ENV } from './local-env.mjs';
 
-const port = process.env.PORT ?? '8787';
 const vars = Object.entries(LOCAL_VARS).map(([k, v]) => `--var ${k}:${v}`).join(' ');
+const persist = process.env.PERSIST_DIR ? ` --persist-to ${process.env.PERSIST_DIR}` : '';
+const waitFor = Object.values(MOCK_PORTS).map((p) => `tcp:127.0.0.1:${p}`).join(' ');
 const { result } = concurrently(
   [
     { name: 'mocks', command: 'node mocks/serve.mjs', prefixColor: 'blue' },
     {
       name: 'api',
-      command: `node_modules/.bin/wait-on -t 60000 tcp:127.0.0.1:4010 tcp:127.0.0.1:4011 && node_modules/.bin/wrangler dev --ip 127.0.0.1 --port ${port} ${vars}`,
+      command: `node_modules/.bin/wait-on -t 60000 ${waitFor} && node_modules/.bin/wrangler dev --ip 127.0.0.1 --port ${PORT}${persist} ${vars}`,
       env: WRANGLER_ENV,
       prefixColor: 'green',
     },

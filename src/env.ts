@@ -15,6 +15,8 @@ export interface Env {
   UPSTREAM_CONCURRENCY: string;
   /** Secret: comma-separated `kid:base64(32 bytes)`; the first key encrypts, all decrypt. */
   TOKEN_KEYS?: string;
+  /** Secret: enables the operator routes under /admin (creating and revoking app keys). */
+  ADMIN_TOKEN?: string;
   SPOTIFY_CLIENT_ID?: string;
   SPOTIFY_CLIENT_SECRET?: string;
   /** Set only by `npm start`: seeds the demo app and user. A deployment never sets it. */

@@ -1,12 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { adminAuth } from './auth/admin';
 import { apiKeyAuth } from './auth/middleware';
 import { isLocalDemo, seedDemo } from './demo';
 import type { AppEnv } from './env';
 import { Problem } from './http/problem';
 import { KeyringError } from './tokens/crypto';
 import { problemOnInvalid } from './http/validation';
+import { admin } from './routes/admin';
 import { connections } from './routes/connections';
 import { follows } from './routes/follows';
 
@@ -24,6 +26,8 @@ app.get('/', (c) => c.json({ name: 'crossfollow', openapi: '/openapi.json' }));
 app.use('/v1/*', apiKeyAuth());
 app.route('/', follows);
 app.route('/', connections);
+app.use('/admin/*', adminAuth());
+app.route('/', admin);
 
 app.doc31('/openapi.json', {
   openapi: '3.1.0',

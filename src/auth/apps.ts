@@ -20,6 +20,21 @@ export function appKeyIndex(hash: string): string {
   return `apikey:${hash.slice(0, 16)}`;
 }
 
+/** A new random API key: `cfk_` and 32 random bytes, base64url. */
+export function generateApiKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return `cfk_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
+/** Marks a key revoked; false when it was unknown. */
+export async function revokeAppKey(kv: KVNamespace, apiKey: string): Promise<AppRecord | null> {
+  const record = await findApp(kv, apiKey);
+  if (!record) return null;
+  const revoked = { ...record, revoked_at: new Date().toISOString() };
+  await kv.put(appKeyIndex(record.key_sha256), JSON.stringify(revoked));
+  return revoked;
+}
+
 /** Stores a key for an app; the caller keeps the clear key, crossfollow never does. */
 export async function registerAppKey(kv: KVNamespace, apiKey: string, appId: string, name = appId): Promise<AppRecord> {
   const hash = await sha256Hex(apiKey);

@@ -1,0 +1,26 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env';
+import { Problem } from '../http/problem';
+import { sha256Hex } from './apps';
+
+/**
+ * Guards the operator routes with the `ADMIN_TOKEN` secret. Without the secret the routes do
+ * not exist (404), so a deployment that never sets it exposes nothing. Both sides are hashed
+ * first so the constant-time compare sees equal lengths.
+ *
+ * @example
+ * app.use('/admin/*', adminAuth())
+ */
+export function adminAuth(): MiddlewareHandler<AppEnv> {
+  return async function adminAuthMiddleware(c, next) {
+    const secret = c.env.ADMIN_TOKEN;
+    if (!secret) throw new Problem(404, 'not-found', 'Operator routes are off: set the ADMIN_TOKEN secret to use them.');
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+    const enc = new TextEncoder();
+    const [a, b] = [enc.encode(await sha256Hex(given)), enc.encode(await sha256Hex(secret))];
+    if (!given || !crypto.subtle.timingSafeEqual(a, b)) {
+      throw new Problem(401, 'unauthorized', 'Operator routes need Authorization: Bearer <ADMIN_TOKEN>.', {}, { 'www-authenticate': 'Bearer realm="crossfollow-admin"' });
+    }
+    await next();
+  };
+}

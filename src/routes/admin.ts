@@ -1,0 +1,45 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { generateApiKey, registerAppKey, revokeAppKey } from '../auth/apps';
+import type { AppEnv } from '../env';
+import { Problem } from '../http/problem';
+import { problemOnInvalid, requireJson } from '../http/validation';
+import { CreateAppBody, CreatedApp, RevokeBody } from '../schemas/admin';
+import { ProblemSchema } from '../schemas/common';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+const createAppRoute = createRoute({
+  method: 'post',
+  path: '/admin/apps',
+  tags: ['admin'],
+  summary: 'Create an app (or a new key for one) and return its API key once',
+  middleware: [requireJson] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: CreateAppBody } } } },
+  responses: { 201: { description: 'The key, shown this once', content: { 'application/json': { schema: CreatedApp } } }, 401: problem('Wrong ADMIN_TOKEN'), 422: problem('Invalid input') },
+});
+
+const revokeRoute = createRoute({
+  method: 'post',
+  path: '/admin/keys/revoke',
+  tags: ['admin'],
+  summary: 'Revoke an API key; requests with it answer 401 from then on',
+  middleware: [requireJson] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: RevokeBody } } } },
+  responses: { 204: { description: 'Revoked' }, 401: problem('Wrong ADMIN_TOKEN'), 404: problem('No such key') },
+});
+
+export const admin = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
+
+admin.openapi(createAppRoute, async (c) => {
+  const body = c.req.valid('json');
+  const apiKey = generateApiKey();
+  const appId = body.app_id ?? `app_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const record = await registerAppKey(c.env.APPS, apiKey, appId, body.name);
+  return c.json({ app_id: record.app_id, name: record.name, api_key: apiKey, created_at: record.created_at }, 201);
+});
+
+admin.openapi(revokeRoute, async (c) => {
+  const revoked = await revokeAppKey(c.env.APPS, c.req.valid('json').api_key);
+  if (!revoked) throw new Problem(404, 'not-found', 'No active key matches.');
+  return c.body(null, 204);
+});

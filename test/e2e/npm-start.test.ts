@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+const base = 30_000 + Math.floor(Math.random() * 20_000);
+const PORT = base;
+const MOCKS_PORT = base + 10;
+const api = `http://127.0.0.1:${PORT}`;
+const demo = { authorization: 'Bearer demo-key', 'content-type': 'application/json' };
+
+let child: ChildProcess;
+let persist: string;
+let readyMs = 0;
+let output = '';
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  persist = mkdtempSync(join(tmpdir(), 'crossfollow-e2e-'));
+  const started = Date.now();
+  child = spawn('node', ['scripts/start.mjs'], {
+    cwd: root,
+    detached: true,
+    env: { ...process.env, PORT: String(PORT), MOCKS_PORT: String(MOCKS_PORT), PERSIST_DIR: persist },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  while (Date.now() - started < 60_000) {
+    const ok = await fetch(`${api}/`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  readyMs = Date.now() - started;
+});
+
+afterAll(() => {
+  if (child?.pid && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+  rmSync(persist, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('serves the API against the mocks in under a minute', async () => {
+    expect(readyMs, output).toBeLessThan(60_000);
+    console.log(`npm start ready in ${readyMs} ms`);
+  });
+
+  it('has the demo user connected to Spotify, and follows 120 artists in one call', async () => {
+    const conns = (await (await fetch(`${api}/v1/users/demo/connections`, { headers: demo })).json()) as { connections: { provider: string; status: string }[] };
+    expect(conns.connections).toEqual([expect.objectContaining({ provider: 'spotify', status: 'active' })]);
+    const ids = Array.from({ length: 120 }, (_, i) => `0TnOYISbd1XYRBk9my${String(i).padStart(4, '0')}`);
+    const res = await fetch(`${api}/v1/users/demo/spotify/follows`, { method: 'PUT', headers: demo, body: JSON.stringify({ type: 'artist', ids }) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { results: { id: string; status: string }[] };
+    expect(body.results.map((r) => r.id)).toEqual(ids);
+    const calls = (await (await fetch(`http://127.0.0.1:${MOCKS_PORT}/__mock/calls`)).json()) as { path: string; method: string }[];
+    expect(calls.filter((c) => c.method === 'PUT' && c.path === '/me/following')).toHaveLength(3);
+  });
+
+  it('lets the operator create a key with the local ADMIN_TOKEN', async () => {
+    const res = await fetch(`${api}/admin/apps`, { method: 'POST', headers: { authorization: 'Bearer local-admin-token', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'e2e' }) });
+    expect(res.status).toBe(201);
+  });
+
+  it('stops every process it started on Ctrl-C', async () => {
+    process.kill(-child.pid!, 'SIGINT');
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && (groupAlive(child.pid!) || (await portOpen(PORT)) || (await portOpen(MOCKS_PORT)))) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(groupAlive(child.pid!), output).toBe(false);
+    expect(await portOpen(PORT)).toBe(false);
+    expect(await portOpen(MOCKS_PORT)).toBe(false);
+    expect(await portOpen(MOCKS_PORT + 1)).toBe(false);
+  });
+});
