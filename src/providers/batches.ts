@@ -1,41 +1,36 @@
-import type { UpstreamSession } from '../upstream/session';
-import type { CallOutcome } from '../upstream/session';
 import { problemBody } from '../http/problem';
 import { chunk, mapConcurrent } from '../upstream/batch';
+import type { CallOutcome, UpstreamSession } from '../upstream/session';
 import type { ItemResult } from './types';
+
+type BatchCall = (batch: string[]) => Promise<CallOutcome>;
 
 export function concurrencyOf(session: UpstreamSession): number {
   const n = Number(session.env.UPSTREAM_CONCURRENCY);
   return Number.isInteger(n) && n >= 1 && n <= 16 ? n : 4;
 }
 
-/** Runs a write over `ids` in batches of `size`; every id of a batch shares its outcome. */
-export async function writeInBatches(
-  session: UpstreamSession,
-  ids: string[],
-  size: number,
-  call: (batch: string[]) => Promise<CallOutcome>,
-): Promise<ItemResult[]> {
-  const outcomes = await mapConcurrent(chunk(ids, size), concurrencyOf(session), async (batch) => ({ batch, outcome: await call(batch) }));
-  return outcomes.flatMap(({ batch, outcome }) =>
-    batch.map((id): ItemResult => (outcome.ok ? { id, status: 'done' } : { id, status: 'failed', problem: outcome.problem })),
-  );
+/** Splits `ids` into batches of `size` and calls each, at most UPSTREAM_CONCURRENCY at once. */
+function runBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall) {
+  return mapConcurrent(chunk(ids, size), concurrencyOf(session), async (batch) => ({ batch, outcome: await call(batch) }));
 }
 
-/** Runs a check over `ids` in batches of `size`; the upstream answers one boolean per id. */
-export async function checkInBatches(
-  session: UpstreamSession,
-  ids: string[],
-  size: number,
-  call: (batch: string[]) => Promise<CallOutcome>,
-): Promise<ItemResult[]> {
-  const outcomes = await mapConcurrent(chunk(ids, size), concurrencyOf(session), async (batch) => ({ batch, outcome: await call(batch) }));
-  return outcomes.flatMap(({ batch, outcome }) => {
-    if (!outcome.ok) return batch.map((id): ItemResult => ({ id, status: 'failed', problem: outcome.problem }));
+const failedAll = (batch: string[], problem: ItemResult['problem']) => batch.map((id): ItemResult => ({ id, status: 'failed', problem }));
+
+/** A write over `ids`; every id of a batch shares its batch's outcome. */
+export async function writeInBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall): Promise<ItemResult[]> {
+  const runs = await runBatches(session, ids, size, call);
+  return runs.flatMap(({ batch, outcome }) => (outcome.ok ? batch.map((id): ItemResult => ({ id, status: 'done' })) : failedAll(batch, outcome.problem)));
+}
+
+/** A check over `ids`; the upstream answers one boolean per id, in order. */
+export async function checkInBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall): Promise<ItemResult[]> {
+  const runs = await runBatches(session, ids, size, call);
+  return runs.flatMap(({ batch, outcome }) => {
+    if (!outcome.ok) return failedAll(batch, outcome.problem);
     const answer = outcome.json;
     if (!Array.isArray(answer) || answer.length !== batch.length || !answer.every((b) => typeof b === 'boolean')) {
-      const problem = problemBody(502, 'upstream-error', `${session.label} answered a check of ${batch.length} ids with something other than ${batch.length} booleans.`);
-      return batch.map((id): ItemResult => ({ id, status: 'failed', problem }));
+      return failedAll(batch, problemBody(502, 'upstream-error', `${session.label} answered a check of ${batch.length} ids with something other than ${batch.length} booleans.`));
     }
     return batch.map((id, i): ItemResult => ({ id, status: 'done', following: answer[i] as boolean }));
   });
