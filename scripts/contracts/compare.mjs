@@ -79,7 +79,9 @@ export function compareContracts(ours, reference) {
         for (const bound of ['minimum', 'maximum', 'default']) {
           if (s1[bound] !== s2[bound]) mismatches.push(`${where}: parameter ${key} ${bound} ${s1[bound]} ≠ reference ${s2[bound]}`);
         }
-        if (s1.enum && !s1.enum.every((v) => (s2.enum ?? []).includes(v))) mismatches.push(`${where}: parameter ${key} enum [${s1.enum}] not within reference [${s2.enum ?? ''}]`);
+        // A reference without an enum may still list the valid values in its description.
+        const allowed = s2.enum ?? [...`${r.description ?? ''} ${s2.description ?? ''}`.matchAll(/`([\w-]+)`/g)].map((m) => m[1]);
+        if (s1.enum && !s1.enum.every((v) => allowed.includes(v))) mismatches.push(`${where}: parameter ${key} enum [${s1.enum}] not within reference [${allowed}]`);
         const [m1, m2] = [declaredMax(ours, p), declaredMax(reference, r)];
         if (m2 !== undefined && m1 !== m2) mismatches.push(`${where}: parameter ${key} allows ${m1 ?? 'unbounded'} items, reference ${m2}`);
       }

@@ -16,7 +16,10 @@ export interface ItemResult {
   problem?: ProblemBody;
 }
 
-/** The shape every provider's list items take. */
+export type LibraryType = 'track' | 'album' | 'episode' | 'show' | 'audiobook' | 'playlist';
+export const LIBRARY_TYPES: readonly LibraryType[] = ['track', 'album', 'episode', 'show', 'audiobook', 'playlist'];
+
+/** The shape every provider's list items take. `added_at` where the provider says when. */
 export interface NormalizedItem {
   id: string;
   type: string;
@@ -24,7 +27,18 @@ export interface NormalizedItem {
   name: string;
   url: string | null;
   image: string | null;
+  added_at?: string;
   raw?: unknown;
+}
+
+/** A user's profile, normalized like items (`followers` where known). */
+export interface NormalizedProfile extends NormalizedItem {
+  followers: number | null;
+}
+
+export interface TimestampedId {
+  id: string;
+  added_at: string;
 }
 
 export interface Page {
@@ -44,6 +58,29 @@ export interface ListOptions {
   raw: boolean;
 }
 
+/**
+ * Saved items ("library"). Ids and URIs reach it validated and without duplicates; results
+ * carry the id (or the URI, for URI operations) they were given.
+ */
+export interface LibraryAdapter {
+  readonly types: readonly LibraryType[];
+  readonly listTypes: readonly LibraryType[];
+  checkId(type: LibraryType, id: string): string | null;
+  save(session: UpstreamSession, type: LibraryType, ids: string[]): Promise<ItemResult[]>;
+  remove(session: UpstreamSession, type: LibraryType, ids: string[]): Promise<ItemResult[]>;
+  contains(session: UpstreamSession, type: LibraryType, ids: string[]): Promise<ItemResult[]>;
+  list(session: UpstreamSession, type: LibraryType, options: ListOptions): Promise<Page>;
+  /** Saves keeping the given order in time; absent where the provider cannot. */
+  saveTimestamped?(session: UpstreamSession, items: TimestampedId[]): Promise<ItemResult[]>;
+  /** Provider URIs of mixed types; absent where the provider has none. */
+  uris?: {
+    check(uri: string, operation: 'write' | 'contains'): string | null;
+    save(session: UpstreamSession, uris: string[]): Promise<ItemResult[]>;
+    remove(session: UpstreamSession, uris: string[]): Promise<ItemResult[]>;
+    contains(session: UpstreamSession, uris: string[]): Promise<ItemResult[]>;
+  };
+}
+
 /** One adapter a provider. Ids reach it validated (`checkId`) and without duplicates. */
 export interface Provider {
   readonly name: ProviderName;
@@ -56,4 +93,6 @@ export interface Provider {
   unfollow(session: UpstreamSession, type: FollowType, ids: string[]): Promise<ItemResult[]>;
   contains(session: UpstreamSession, type: FollowType, ids: string[]): Promise<ItemResult[]>;
   listFollows(session: UpstreamSession, type: FollowType, options: ListOptions): Promise<Page>;
+  readonly library?: LibraryAdapter;
+  profile?(session: UpstreamSession, raw: boolean): Promise<NormalizedProfile>;
 }

@@ -45,8 +45,8 @@ export const Summary = z.object({ done: z.number(), pending: z.number(), failed:
 export const BatchResponse = z
   .object({
     provider: z.string(),
-    operation: z.enum(['follow', 'unfollow', 'contains']),
-    type: FollowType,
+    operation: z.enum(['follow', 'unfollow', 'contains', 'save', 'remove']),
+    type: z.string().nullable().openapi({ description: 'The item type; null when the items were URIs' }),
     results: z.array(ItemResult),
     summary: Summary,
   })

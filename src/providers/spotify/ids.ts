@@ -1,4 +1,4 @@
-import type { FollowType } from '../types';
+import type { FollowType, LibraryType } from '../types';
 
 /** Spotify ids of artists, playlists, tracks... are 22 base62 characters. */
 export const BASE62_ID = /^[0-9A-Za-z]{22}$/;
@@ -8,18 +8,33 @@ export const BASE62_ID = /^[0-9A-Za-z]{22}$/;
  */
 export const USER_ID = /^[0-9A-Za-z._-]{1,64}$/;
 
-export function checkSpotifyId(type: FollowType, id: string): string | null {
+export function checkSpotifyId(type: FollowType | LibraryType, id: string): string | null {
   if (type === 'user') {
     return USER_ID.test(id) ? null : 'a Spotify user id is 1-64 letters, digits, ".", "_" or "-"';
   }
   return BASE62_ID.test(id) ? null : `a Spotify ${type} id is 22 letters and digits (base62), like 0TnOYISbd1XYRBk9myaseg`;
 }
 
-export function spotifyUri(type: FollowType, id: string): string {
+export function spotifyUri(type: string, id: string): string {
   return `spotify:${type}:${id}`;
 }
 
 /** Query values joined by commas; ids and URIs are validated, so only `:` and `,` need keeping. */
 export function list(values: string[]): string {
   return values.map((v) => encodeURIComponent(v).replace(/%3A/g, ':')).join(',');
+}
+
+/** Types a `spotify:{type}:{id}` URI may name, by operation (`/me/library` checks artists too). */
+export const URI_TYPES = {
+  write: ['track', 'album', 'episode', 'show', 'audiobook', 'user', 'playlist'],
+  contains: ['track', 'album', 'episode', 'show', 'audiobook', 'artist', 'user', 'playlist'],
+} as const;
+
+export function checkSpotifyUri(uri: string, operation: 'write' | 'contains'): string | null {
+  const match = /^spotify:([a-z]+):(.+)$/.exec(uri);
+  const allowed: readonly string[] = URI_TYPES[operation];
+  if (!match || !allowed.includes(match[1]!)) {
+    return `a Spotify URI here is spotify:{${allowed.join('|')}}:{id}, like spotify:track:4iV5W9uYEdYUVa79Axb7Rh`;
+  }
+  return checkSpotifyId(match[1] as FollowType, match[2]!);
 }

@@ -1,0 +1,20 @@
+import { Problem } from '../../http/problem';
+import type { UpstreamSession } from '../../upstream/session';
+
+export type Family = 'library' | 'legacy';
+
+/** `SPOTIFY_ENDPOINTS`: `legacy` picks the per-type endpoints, anything else `/me/library`. */
+export function familyOf(session: UpstreamSession): Family {
+  return session.env.SPOTIFY_ENDPOINTS === 'legacy' ? 'legacy' : 'library';
+}
+
+export function api(session: UpstreamSession, path: string): string {
+  return `${session.env.SPOTIFY_API_URL}${path}`;
+}
+
+/** A GET whose failure fails the whole request (lists, profiles), as the item problem it made. */
+export async function getJson<T>(session: UpstreamSession, path: string): Promise<T> {
+  const outcome = await session.call('GET', api(session, path));
+  if (!outcome.ok) throw Problem.fromBody(outcome.problem, outcome.retryAfter);
+  return outcome.json as T;
+}

@@ -1,0 +1,35 @@
+import { encodeCursor } from '../cursor';
+import type { NormalizedItem, Page } from '../types';
+import type { UpstreamSession } from '../../upstream/session';
+import { getJson } from './http';
+
+interface OffsetPage {
+  items?: unknown[];
+  next?: string | null;
+  offset?: number;
+  limit?: number;
+  total?: number;
+}
+
+/** The offset a caller's decoded cursor stands for (cursors of offset lists hold the offset). */
+export function offsetOf(after: string | undefined): number {
+  return after ? Number(after) : 0;
+}
+
+/**
+ * One page of an offset-paged Spotify list, normalized, with the next page's offset wrapped in
+ * an opaque cursor (null on the last page).
+ */
+export async function offsetPage(
+  session: UpstreamSession,
+  path: string,
+  limit: number,
+  offset: number,
+  normalize: (entry: unknown) => NormalizedItem,
+): Promise<Page & { total: number | null }> {
+  const sep = path.includes('?') ? '&' : '?';
+  const page = await getJson<OffsetPage>(session, `${path}${sep}limit=${limit}&offset=${offset}`);
+  const items = (page.items ?? []).map(normalize);
+  const nextOffset = offset + limit;
+  return { items, next_cursor: page.next ? encodeCursor(String(nextOffset)) : null, total: page.total ?? null };
+}
