@@ -16,6 +16,7 @@ export const TOKEN_PREFIXES = {
   expired: 'the API answers 401 to this access token',
   forbidden: 'the API answers 403 to this access token',
   ratelimited: 'the API answers 429 (Retry-After: 1) to this access token',
+  broken: 'the API answers 500 to this access token',
 };
 
 function mint(kind) {
@@ -38,6 +39,7 @@ export function beforeForward(upstream, req, body) {
   if (auth.startsWith('Bearer slow')) return { delayMs: 100 };
   if (auth.startsWith('Bearer forbidden')) return { prefer: 'code=403' };
   if (auth.startsWith('Bearer ratelimited')) return { prefer: 'code=429' };
+  if (auth.startsWith('Bearer broken')) return { prefer: 'code=500' };
   return {};
 }
 

@@ -51,7 +51,9 @@ export class Problem extends Error {
   static fromBody(body: ProblemBody, retryAfter?: number): Problem {
     const { type, title: _title, status, detail, ...extensions } = body;
     const slug = type.slice(PROBLEM_TYPE_PREFIX.length) as ProblemSlug;
-    const headers: Record<string, string> = retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {};
+    // A 503 always says when to come back: the provider's hint, else 5 s.
+    const after = retryAfter ?? (typeof body.retry_after === 'number' ? body.retry_after : status === 503 ? 5 : undefined);
+    const headers: Record<string, string> = after !== undefined ? { 'retry-after': String(after) } : {};
     return new Problem(status, slug in TITLES ? slug : 'internal-error', detail, extensions, headers);
   }
 

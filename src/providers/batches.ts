@@ -10,9 +10,19 @@ export function concurrencyOf(session: UpstreamSession): number {
   return Number.isInteger(n) && n >= 1 && n <= 16 ? n : 4;
 }
 
-/** Splits `ids` into batches of `size` and calls each, at most UPSTREAM_CONCURRENCY at once. */
+/**
+ * Splits `ids` into batches of `size` and calls each, at most UPSTREAM_CONCURRENCY at once. A
+ * batch that throws fails its own items only: the others' outcomes are still reported.
+ */
 function runBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall) {
-  return mapConcurrent(chunk(ids, size), concurrencyOf(session), async (batch) => ({ batch, outcome: await call(batch) }));
+  return mapConcurrent(chunk(ids, size), concurrencyOf(session), async (batch) => {
+    try {
+      return { batch, outcome: await call(batch) };
+    } catch {
+      const problem = problemBody(500, 'internal-error', `The call for these items failed inside crossfollow; they may or may not have reached ${session.label}.`);
+      return { batch, outcome: { ok: false, problem } as CallOutcome };
+    }
+  });
 }
 
 const failedAll = (batch: string[], problem: ItemResult['problem']) => batch.map((id): ItemResult => ({ id, status: 'failed', problem }));

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { requireJson, problemOnInvalid } from '../http/validation';
-import { Problem } from '../http/problem';
+import { Problem, validationProblem } from '../http/problem';
 import { decodeCursor } from '../providers/cursor';
 import { providerFor } from '../providers';
 import type { FollowType } from '../providers/types';
@@ -14,14 +14,14 @@ import { runBatch } from './batch-run';
 const path = '/v1/users/{user}/{provider}/follows';
 const json = (schema: typeof BatchResponse | typeof PageResponse, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-const followRoute = (method: 'put' | 'delete', summary: string) =>
+const followRoute = (method: 'put' | 'delete', summary: string, schema: typeof FollowBody | typeof CheckBody) =>
   createRoute({
     method,
     path,
     tags: ['follows'],
     summary,
     middleware: [requireJson] as const,
-    request: { params: UserProviderPath, body: { required: true, content: { 'application/json': { schema: FollowBody } } } },
+    request: { params: UserProviderPath, body: { required: true, content: { 'application/json': { schema } } } },
     responses: { 200: json(BatchResponse, 'One result per id, in the order sent'), ...problemResponses },
   });
 
@@ -51,6 +51,9 @@ async function runFollows(env: AppEnv['Bindings'], app: string, params: { user: 
   if (!provider.followTypes.includes(body.type)) {
     throw new Problem(422, 'unsupported-operation', `${provider.name} cannot ${operation} ${body.type}s.`, { provider: provider.name, operation, item_type: body.type });
   }
+  if (body.public !== undefined && body.type !== 'playlist') {
+    throw validationProblem([{ pointer: '/public', detail: 'public applies to playlists only' }]);
+  }
   return runBatch(env, {
     id: { app, user: params.user, provider: provider.name },
     operation,
@@ -69,11 +72,11 @@ async function runFollows(env: AppEnv['Bindings'], app: string, params: { user: 
 
 export const follows = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
 
-follows.openapi(followRoute('put', 'Follow any number of artists, users or playlists'), async (c) =>
+follows.openapi(followRoute('put', 'Follow any number of artists, users or playlists', FollowBody), async (c) =>
   c.json(await runFollows(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'follow'), 200),
 );
 
-follows.openapi(followRoute('delete', 'Unfollow any number of artists, users or playlists'), async (c) =>
+follows.openapi(followRoute('delete', 'Unfollow any number of artists, users or playlists', CheckBody), async (c) =>
   c.json(await runFollows(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'unfollow'), 200),
 );
 

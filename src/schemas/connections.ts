@@ -19,6 +19,7 @@ export const ConnectionStatus = z
     scope: z.array(z.string()),
     access_token_expires_at: z.string(),
     has_refresh_token: z.boolean(),
+    encryption_key_id: z.string().nullable(),
     connected_at: z.string(),
     updated_at: z.string(),
     refreshed_at: z.string().nullable(),

@@ -2,9 +2,13 @@ import type { Env } from '../env';
 import { decrypt, keyringFrom } from './crypto';
 import { type ConnectionId, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connectionKey } from './types';
 
-/** In-isolate cache in front of KV; bounded so a busy isolate cannot grow without end. */
-const memory = new Map<string, { token: string; expiresAt: number }>();
+/**
+ * In-isolate cache in front of KV; bounded in size, and each entry trusted for 30 s only, so
+ * another isolate's import or disconnect is noticed within that time (plus KV's propagation).
+ */
+const memory = new Map<string, { token: string; expiresAt: number; freshUntil: number }>();
 const MEMORY_LIMIT = 1000;
+const MEMORY_TRUST_MS = 30_000;
 
 export function vaultFor(env: Env, id: ConnectionId) {
   return env.TOKEN_VAULT.get(env.TOKEN_VAULT.idFromName(connectionKey(id)));
@@ -20,7 +24,7 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
   const now = Date.now();
   if (rejected === undefined) {
     const hit = memory.get(key);
-    if (hit && hit.expiresAt - now > EXPIRY_MARGIN_MS) return { ok: true, ...hit };
+    if (hit && hit.freshUntil > now && hit.expiresAt - now > EXPIRY_MARGIN_MS) return { ok: true, token: hit.token, expiresAt: hit.expiresAt };
     const cached = await env.TOKENS.getWithMetadata<{ expires_at: number }>(cacheKey(id));
     if (cached.value && cached.metadata && cached.metadata.expires_at - now > EXPIRY_MARGIN_MS) {
       try {
@@ -45,5 +49,5 @@ export function forgetInMemory(id: ConnectionId): void {
 
 function remember(key: string, token: string, expiresAt: number): void {
   if (memory.size >= MEMORY_LIMIT) memory.delete(memory.keys().next().value!);
-  memory.set(key, { token, expiresAt });
+  memory.set(key, { token, expiresAt, freshUntil: Date.now() + MEMORY_TRUST_MS });
 }

@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import { fetchWithRetry, parseRetryAfter } from '../upstream/retry';
+import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from '../upstream/retry';
 
 export type ProviderName = 'spotify';
 export const PROVIDERS: readonly ProviderName[] = ['spotify'];
@@ -55,5 +55,10 @@ export async function refreshGrant(provider: ProviderName, env: Env, refreshToke
   if (res.status === 401 || (res.status === 400 && body.error === 'invalid_client')) {
     return { kind: 'misconfigured', detail: 'Spotify rejected the client credentials (SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET).' };
   }
-  return { kind: 'unavailable', detail: `Spotify's token endpoint answered ${res.status}.`, retryAfter: parseRetryAfter(res.headers.get('retry-after')) };
+  if (isRetryableStatus(res.status)) {
+    return { kind: 'unavailable', detail: `Spotify's token endpoint answered ${res.status}.`, retryAfter: parseRetryAfter(res.headers.get('retry-after')) };
+  }
+  // Any other refusal will not pass on a retry: it is for the operator to look at.
+  const error = typeof body.error === 'string' ? ` (${body.error.slice(0, 60)})` : '';
+  return { kind: 'misconfigured', detail: `Spotify's token endpoint refused the refresh with ${res.status}${error}.` };
 }

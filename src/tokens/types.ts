@@ -25,6 +25,8 @@ export interface ConnectionStatus {
   scope: string[];
   access_token_expires_at: string;
   has_refresh_token: boolean;
+  /** Which TOKEN_KEYS key the tokens are encrypted with, so operators can see a rotation finish. */
+  encryption_key_id: string | null;
   connected_at: string;
   updated_at: string;
   refreshed_at: string | null;

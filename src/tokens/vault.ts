@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
-import { DecryptError, KeyringError, decrypt, encrypt, keyringFrom } from './crypto';
+import { DecryptError, KeyringError, type Keyring, decrypt, encrypt, keyIdOf, keyringFrom } from './crypto';
 import { refreshGrant } from './token-endpoint';
 import { type ConnectionId, type ConnectionStatus, type ImportInput, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connectionKey } from './types';
 
@@ -22,24 +22,28 @@ const RECORD = 'connection';
 /** KV refuses TTLs under 60 s; a token with less life than this left is not cached. */
 const MIN_KV_TTL_S = 60;
 
+export type PutResult = { ok: true; created: boolean; status: ConnectionStatus } | { ok: false; detail: string };
+
 /**
  * One per `app|user|provider`: the only holder of the refresh token and the only caller of the
  * provider's token endpoint. Concurrent callers that find the access token expired share one
- * in-flight refresh, and the new tokens are stored before any caller gets them.
+ * in-flight refresh. The refresh runs inside `blockConcurrencyWhile`, so no import, disconnect or
+ * second refresh can interleave with it: a DELETE that arrives mid-refresh runs after the new
+ * tokens are stored and then removes them, and a refresh never writes over newer tokens.
  */
 export class TokenVault extends DurableObject<Env> {
   private inflight: Promise<TokenResult> | null = null;
 
-  async put(input: ImportInput): Promise<{ created: boolean; status: ConnectionStatus }> {
-    this.inflight = null;
+  async put(input: ImportInput): Promise<PutResult> {
+    const ring = await this.keyring();
+    if (!ring.ok) return ring;
     const previous = await this.ctx.storage.get<Stored>(RECORD);
-    const ring = await keyringFrom(this.env.TOKEN_KEYS);
     const aad = connectionKey(input.id);
     const now = Date.now();
     const record: Stored = {
       id: input.id,
-      access: await encrypt(ring, input.access_token, aad),
-      refresh: input.refresh_token ? await encrypt(ring, input.refresh_token, aad) : null,
+      access: await encrypt(ring.ring, input.access_token, aad),
+      refresh: input.refresh_token ? await encrypt(ring.ring, input.refresh_token, aad) : null,
       expiresAt: input.expires_at,
       scope: input.scope ?? null,
       status: 'active',
@@ -50,7 +54,7 @@ export class TokenVault extends DurableObject<Env> {
     };
     await this.ctx.storage.put(RECORD, record);
     await this.cacheAccess(record);
-    return { created: !previous, status: toStatus(record) };
+    return { ok: true, created: !previous, status: toStatus(record) };
   }
 
   async status(): Promise<ConnectionStatus | null> {
@@ -60,7 +64,6 @@ export class TokenVault extends DurableObject<Env> {
 
   async forget(): Promise<boolean> {
     const record = await this.ctx.storage.get<Stored>(RECORD);
-    this.inflight = null;
     await this.ctx.storage.deleteAll();
     if (record) await this.env.TOKENS.delete(cacheKey(record.id));
     return Boolean(record);
@@ -71,27 +74,36 @@ export class TokenVault extends DurableObject<Env> {
    * refreshed even if it looks unexpired, unless another caller already replaced it.
    */
   async accessToken(rejected?: string): Promise<TokenResult> {
+    if (this.inflight) return this.inflight;
     const record = await this.ctx.storage.get<Stored>(RECORD);
     if (!record) return { ok: false, reason: 'not_connected', detail: 'No tokens are stored for this user and provider.' };
     if (record.status === 'reauth_required') return reauth(record.reason);
+    const ring = await this.keyring();
+    if (!ring.ok) return { ok: false, reason: 'misconfigured', detail: ring.detail };
     let current: string;
     try {
-      current = await decrypt(await keyringFrom(this.env.TOKEN_KEYS), record.access, connectionKey(record.id));
+      current = await decrypt(ring.ring, record.access, connectionKey(record.id));
     } catch (err) {
       return this.failUnreadable(record, err);
     }
     if (record.expiresAt - Date.now() > EXPIRY_MARGIN_MS && current !== rejected) {
+      await this.reencryptIfRotated(ring.ring, record, current);
       return { ok: true, token: current, expiresAt: record.expiresAt };
     }
-    this.inflight ??= this.refresh(record).finally(() => {
-      this.inflight = null;
-    });
+    this.inflight ??= this.ctx
+      .blockConcurrencyWhile(() => this.refresh(ring.ring))
+      .finally(() => {
+        this.inflight = null;
+      });
     return this.inflight;
   }
 
-  private async refresh(record: Stored): Promise<TokenResult> {
+  /** Runs with every other event held back; reads the record afresh so it acts on the latest. */
+  private async refresh(ring: Keyring): Promise<TokenResult> {
+    const record = await this.ctx.storage.get<Stored>(RECORD);
+    if (!record) return { ok: false, reason: 'not_connected', detail: 'No tokens are stored for this user and provider.' };
+    if (record.status === 'reauth_required') return reauth(record.reason);
     if (!record.refresh) return this.markReauth(record, 'The access token expired and no refresh token was imported.');
-    const ring = await keyringFrom(this.env.TOKEN_KEYS);
     const aad = connectionKey(record.id);
     let refreshToken: string;
     try {
@@ -107,7 +119,7 @@ export class TokenVault extends DurableObject<Env> {
       ...record,
       access: await encrypt(ring, outcome.grant.access_token, aad),
       // Spotify may not send a new refresh token; the old one then stays valid.
-      refresh: outcome.grant.refresh_token ? await encrypt(ring, outcome.grant.refresh_token, aad) : await encrypt(ring, refreshToken, aad),
+      refresh: await encrypt(ring, outcome.grant.refresh_token ?? refreshToken, aad),
       expiresAt: now + outcome.grant.expires_in * 1000,
       scope: outcome.grant.scope ?? record.scope,
       updatedAt: now,
@@ -119,6 +131,27 @@ export class TokenVault extends DurableObject<Env> {
     return { ok: true, token: outcome.grant.access_token, expiresAt: next.expiresAt };
   }
 
+  /** Moves tokens still encrypted under an older key to the current one (key rotation). */
+  private async reencryptIfRotated(ring: Keyring, record: Stored, access: string): Promise<void> {
+    const stale = keyIdOf(record.access) !== ring.currentId || (record.refresh !== null && keyIdOf(record.refresh) !== ring.currentId);
+    if (!stale) return;
+    const aad = connectionKey(record.id);
+    const refresh = record.refresh === null ? null : await encrypt(ring, await decrypt(ring, record.refresh, aad), aad);
+    const next: Stored = { ...record, access: await encrypt(ring, access, aad), refresh };
+    await this.ctx.storage.put(RECORD, next);
+    await this.cacheAccess(next);
+  }
+
+  private async keyring(): Promise<{ ok: true; ring: Keyring } | { ok: false; detail: string }> {
+    try {
+      return { ok: true, ring: await keyringFrom(this.env.TOKEN_KEYS) };
+    } catch (err) {
+      // A KeyringError would reach the worker as a plain Error over RPC; say it as data instead.
+      if (err instanceof KeyringError) return { ok: false, detail: err.message };
+      throw err;
+    }
+  }
+
   private async markReauth(record: Stored, reason: string): Promise<TokenResult> {
     const next: Stored = { ...record, status: 'reauth_required', reason, updatedAt: Date.now() };
     await this.ctx.storage.put(RECORD, next);
@@ -127,7 +160,6 @@ export class TokenVault extends DurableObject<Env> {
   }
 
   private async failUnreadable(record: Stored, err: unknown): Promise<TokenResult> {
-    if (err instanceof KeyringError) return { ok: false, reason: 'misconfigured', detail: err.message };
     if (err instanceof DecryptError) return this.markReauth(record, `The stored tokens cannot be decrypted (${err.message}).`);
     throw err;
   }
@@ -155,6 +187,7 @@ function toStatus(r: Stored): ConnectionStatus {
     scope: r.scope ? r.scope.split(/\s+/).filter(Boolean) : [],
     access_token_expires_at: iso(r.expiresAt),
     has_refresh_token: r.refresh !== null,
+    encryption_key_id: keyIdOf(r.access) ?? null,
     connected_at: iso(r.connectedAt),
     updated_at: iso(r.updatedAt),
     refreshed_at: r.refreshedAt ? iso(r.refreshedAt) : null,

@@ -50,7 +50,12 @@ export class UpstreamSession {
       return { ok: false, problem: problemBody(503, 'upstream-unavailable', `${this.label}: ${res.detail} (after ${res.attempts} attempts).`) };
     }
     const response = res.response;
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      return { ok: false, problem: problemBody(503, 'upstream-unavailable', `${this.label}: the answer broke off before it was read; the call may or may not have taken effect.`) };
+    }
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
@@ -105,8 +110,8 @@ export function tokenProblem(result: Extract<TokenResult, { ok: false }>, id: Co
     case 'misconfigured':
       return new Problem(500, 'misconfigured', result.detail);
     case 'unavailable': {
-      const after = String(result.retryAfter ?? 5);
-      return new Problem(503, 'upstream-unavailable', `Could not refresh the token for ${who}: ${result.detail}`, {}, { 'retry-after': after });
+      const after = result.retryAfter ?? 5;
+      return new Problem(503, 'upstream-unavailable', `Could not refresh the token for ${who}: ${result.detail}`, { retry_after: after }, { 'retry-after': String(after) });
     }
   }
 }

@@ -124,7 +124,6 @@ describe('list followed artists', () => {
     });
     expect(page.items[1]!.image).toBeNull();
     expect(page.next_cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(page.next_cursor).not.toContain('6sFIWsNpZYqfjUpaCgueju');
     const second = await call(key, 'GET', `/v1/users/ana/spotify/follows?type=artist&limit=2&cursor=${page.next_cursor}`);
     expect(second.status).toBe(200);
     const made = await calls();
@@ -178,5 +177,30 @@ describe('when Spotify refuses or rate limits', () => {
     const made = await mockCalls('spotify-api', byToken(token));
     expect(made).toHaveLength(3);
     expect(made[1]!.startedAt - made[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe('when listing fails upstream', () => {
+  it('answers 503 with Retry-After from the provider, or 5 s when it gave none', async () => {
+    for (const [prefix, after] of [['ratelimited', '1'], ['broken', '5']] as const) {
+      const { key } = await newApp();
+      await connect(key, 'ana', { access_token: `${prefix}-${crypto.randomUUID()}` });
+      const res = await call(key, 'GET', '/v1/users/ana/spotify/follows?type=artist');
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe(after);
+      expect(await res.json()).toMatchObject({ type: 'urn:crossfollow:problem:upstream-unavailable' });
+    }
+  });
+});
+
+describe('the public flag', () => {
+  it('is refused for artists and users, and on unfollow, instead of being ignored', async () => {
+    const { key, calls } = await setup();
+    const artist = await call(key, 'PUT', '/v1/users/ana/spotify/follows', { type: 'artist', ids: spotifyIds(1), public: true });
+    expect(artist.status).toBe(422);
+    expect(((await artist.json()) as { errors: unknown[] }).errors).toEqual([{ pointer: '/public', detail: 'public applies to playlists only' }]);
+    const unfollow = await call(key, 'DELETE', '/v1/users/ana/spotify/follows', { type: 'playlist', ids: spotifyIds(1), public: true });
+    expect(unfollow.status).toBe(422);
+    expect(await calls()).toHaveLength(0);
   });
 });
