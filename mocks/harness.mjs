@@ -11,7 +11,7 @@ export const UPSTREAMS = {
 
 /**
  * @param {{ ports?: Record<string, number> }} options proxy ports by upstream name; free ports when absent
- * @returns {Promise<{ vars: Record<string,string>, urls: Record<string,string>, stop: () => Promise<void> }>}
+ * @returns {Promise<{ vars: Record<string,string>, urls: Record<string,string>, prismPids: Record<string,number>, stop: () => Promise<void> }>}
  */
 export async function startMocks({ ports = {} } = {}) {
   const started = [];
@@ -25,12 +25,13 @@ export async function startMocks({ ports = {} } = {}) {
         started.push(prism);
         const proxy = await startProxy({ name, target: prism.url, port: ports[name] ?? 0 });
         started.push({ stop: proxy.close });
-        return { name, envVar, url: proxy.url };
+        return { name, envVar, url: proxy.url, prismPid: prism.pid };
       }),
     );
     return {
       urls: Object.fromEntries(entries.map((e) => [e.name, e.url])),
       vars: Object.fromEntries(entries.map((e) => [e.envVar, e.url])),
+      prismPids: Object.fromEntries(entries.map((e) => [e.name, e.prismPid])),
       stop,
     };
   } catch (err) {

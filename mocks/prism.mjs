@@ -39,6 +39,7 @@ export async function startPrism(contract, port) {
   child.stderr.resume();
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     stop() {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
     },

@@ -3,7 +3,7 @@ import { MOCK_PORTS } from '../scripts/local-env.mjs';
 import { startMocks } from './harness.mjs';
 
 const mocks = await startMocks({ ports: MOCK_PORTS });
-for (const [name, url] of Object.entries(mocks.urls)) console.log(`mock ${name.padEnd(18)} ${url}`);
+for (const [name, url] of Object.entries(mocks.urls)) console.log(`mock ${name.padEnd(18)} ${url} (prism pid ${mocks.prismPids[name]})`);
 const shutdown = async () => {
   await mocks.stop();
   process.exit(0);

@@ -117,3 +117,46 @@ describe('encryption keys', () => {
     expect(put).toEqual({ ok: false, detail: expect.stringContaining('TOKEN_KEYS is not set') });
   });
 });
+
+describe('no token in any response or log line', () => {
+  it('holds across refresh, rotation, a 401 retry, invalid_grant and a failing provider', async () => {
+    const logged: string[] = [];
+    const levels = ['log', 'info', 'warn', 'error', 'debug'] as const;
+    const originals = levels.map((l) => console[l]);
+    levels.forEach((l) => (console[l] = (...args: unknown[]) => void logged.push(args.map(String).join(' '))));
+    const secrets: string[] = [];
+    const bodies: string[] = [];
+    try {
+      const { key } = await newApp();
+      const scenarios = [
+        { user: 'l1', access_token: unique('at'), refresh_token: unique('rotate-rt'), expires_in: 0 },
+        { user: 'l2', access_token: unique('expired-at'), refresh_token: unique('rt'), expires_in: 3600 },
+        { user: 'l3', access_token: unique('at'), refresh_token: unique('revoked-rt'), expires_in: 0 },
+        { user: 'l4', access_token: unique('forbidden-at'), refresh_token: unique('rt'), expires_in: 3600 },
+        { user: 'l5', access_token: unique('broken-at'), refresh_token: unique('rt'), expires_in: 3600 },
+      ];
+      for (const { user, ...tokens } of scenarios) {
+        secrets.push(tokens.access_token, tokens.refresh_token);
+        const imported = await call(key, 'PUT', `/v1/users/${user}/connections/spotify`, tokens);
+        bodies.push(await imported.text());
+        for (const [method, path, body] of [
+          ['PUT', `/v1/users/${user}/spotify/follows`, { type: 'artist', ids: spotifyIds(2) }],
+          ['GET', `/v1/users/${user}/spotify/follows?type=artist`],
+          ['GET', `/v1/users/${user}/connections/spotify`],
+          ['PUT', `/v1/users/${user}/spotify/follows`, { type: 'artist', ids: ['bad'] }],
+        ] as const) {
+          const res = await call(key, method, path, body);
+          bodies.push([...res.headers].join(' '), await res.text());
+        }
+      }
+      // Tokens minted by the mock token endpoint during these refreshes count as secrets too.
+      const minted = (await mockCalls('spotify-api')).map((c) => c.authorization?.replace('Bearer ', '') ?? '').filter((t) => t.startsWith('mock-at-'));
+      secrets.push(...minted);
+    } finally {
+      levels.forEach((l, i) => (console[l] = originals[i]!));
+    }
+    const everything = [...bodies, ...logged].join('\n');
+    expect(bodies.length).toBeGreaterThan(20);
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+  });
+});

@@ -25,6 +25,15 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function groupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
@@ -82,12 +91,19 @@ describe('npm start', () => {
   });
 
   it('stops every process it started on Ctrl-C', async () => {
+    const prismPids = [...output.matchAll(/prism pid (\d+)/g)].map((m) => Number(m[1]));
+    expect(prismPids, output).toHaveLength(2);
+    expect(prismPids.every(alive)).toBe(true);
     process.kill(-child.pid!, 'SIGINT');
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && (groupAlive(child.pid!) || (await portOpen(PORT)) || (await portOpen(MOCKS_PORT)))) {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(groupAlive(child.pid!), output).toBe(false);
+    for (const pid of prismPids) {
+      while (Date.now() < deadline && alive(pid)) await new Promise((r) => setTimeout(r, 200));
+      expect(alive(pid), `prism ${pid}`).toBe(false);
+    }
     expect(await portOpen(PORT)).toBe(false);
     expect(await portOpen(MOCKS_PORT)).toBe(false);
     expect(await portOpen(MOCKS_PORT + 1)).toBe(false);
