@@ -17,6 +17,7 @@ export const TOKEN_PREFIXES = {
   forbidden: 'the API answers 403 to this access token',
   ratelimited: 'the API answers 429 (Retry-After: 1) to this access token',
   broken: 'the API answers 500 to this access token',
+  huge: 'offset-paged lists have 100000 items for this access token (instead of 120)',
 };
 
 function mint(kind) {
@@ -52,6 +53,7 @@ export function rewrite(upstream, req, status, json) {
     return out;
   }
   const url = new URL(req.url, 'http://mock');
+  if (isOffsetPage(json)) return pageAt(json, url, req.headers.authorization ?? '');
   if (url.pathname.endsWith('/contains')) {
     const list = url.searchParams.get('uris') ?? url.searchParams.get('ids');
     if (/^\/playlists\/[^/]+\/followers\/contains$/.test(url.pathname)) {
@@ -60,4 +62,19 @@ export function rewrite(upstream, req, status, json) {
     if (list) return list.split(',').map((x) => followed.has(x.split(':').pop()));
   }
   return undefined;
+}
+
+function isOffsetPage(json) {
+  return json && typeof json === 'object' && Array.isArray(json.items) && 'offset' in json && 'total' in json && 'next' in json;
+}
+
+/** Prism answers the same example page for every offset; this makes paging end like Spotify's. */
+function pageAt(page, url, authorization) {
+  const limit = Number(url.searchParams.get('limit') ?? page.limit);
+  const offset = Number(url.searchParams.get('offset') ?? 0);
+  const total = authorization.startsWith('Bearer huge') ? 100000 : page.total;
+  const next = new URL(page.href);
+  next.searchParams.set('offset', String(offset + limit));
+  next.searchParams.set('limit', String(limit));
+  return { ...page, limit, offset, total, next: offset + limit < total ? next.toString() : null, previous: offset > 0 ? page.href : null };
 }

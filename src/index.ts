@@ -11,6 +11,8 @@ import { problemOnInvalid } from './http/validation';
 import { admin } from './routes/admin';
 import { connections } from './routes/connections';
 import { follows } from './routes/follows';
+import { library } from './routes/library';
+import { profiles } from './routes/profiles';
 
 export { TokenVault } from './tokens/vault';
 
@@ -25,6 +27,8 @@ app.use('*', async (c, next) => {
 app.get('/', (c) => c.json({ name: 'crossfollow', openapi: '/openapi.json' }));
 app.use('/v1/*', apiKeyAuth());
 app.route('/', follows);
+app.route('/', library);
+app.route('/', profiles);
 app.route('/', connections);
 app.use('/admin/*', adminAuth());
 app.route('/', admin);

@@ -8,9 +8,13 @@ export function toPointer(path: readonly PropertyKey[]): string {
 }
 
 export function zodFieldErrors(error: ZodError, target: string): FieldError[] {
-  return error.issues.map((issue) => {
-    if (target === 'json') return { pointer: toPointer(issue.path), detail: issue.message };
-    return { parameter: String(issue.path[0] ?? target), detail: issue.message };
+  return error.issues.flatMap((issue): FieldError[] => {
+    // An unknown field is reported at the field itself, not at the object holding it.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => (target === 'json' ? { pointer: toPointer([...issue.path, key]), detail: 'unknown field' } : { parameter: key, detail: 'unknown parameter' }));
+    }
+    if (target === 'json') return [{ pointer: toPointer(issue.path), detail: issue.message }];
+    return [{ parameter: String(issue.path[0] ?? target), detail: issue.message }];
   });
 }
 

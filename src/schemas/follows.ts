@@ -60,10 +60,11 @@ export const NormalizedItem = z
     name: z.string(),
     url: z.string().nullable(),
     image: z.string().nullable(),
+    added_at: z.string().optional(),
     raw: z.unknown().optional(),
   })
   .openapi('Item');
 
 export const PageResponse = z
-  .object({ provider: z.string(), type: FollowType, items: z.array(NormalizedItem), next_cursor: z.string().nullable() })
+  .object({ provider: z.string(), type: z.string(), items: z.array(NormalizedItem), next_cursor: z.string().nullable() })
   .openapi('Page');

@@ -1,3 +1,4 @@
+import { validationProblem } from '../../http/problem';
 import { encodeCursor } from '../cursor';
 import type { NormalizedItem, Page } from '../types';
 import type { UpstreamSession } from '../../upstream/session';
@@ -13,7 +14,9 @@ interface OffsetPage {
 
 /** The offset a caller's decoded cursor stands for (cursors of offset lists hold the offset). */
 export function offsetOf(after: string | undefined): number {
-  return after ? Number(after) : 0;
+  if (after === undefined) return 0;
+  if (!/^\d{1,7}$/.test(after)) throw validationProblem([{ parameter: 'cursor', detail: 'this cursor belongs to another list; pass next_cursor from this list unchanged' }]);
+  return Number(after);
 }
 
 /**

@@ -1,0 +1,176 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { spotify } from '../../src/providers/spotify';
+import { UpstreamSession } from '../../src/upstream/session';
+import { byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
+
+async function setup(access_token?: string) {
+  const { key, app } = await newApp();
+  const token = await connect(key, 'lib', { access_token });
+  return { key, app, calls: () => mockCalls('spotify-api', byToken(token)) };
+}
+
+const lib = '/v1/users/lib/spotify/library';
+type Batch = { results: { id: string; status: string; following?: boolean }[]; summary: Record<string, number>; type: string | null };
+
+describe('save, remove and check by type (library endpoint family)', () => {
+  for (const type of ['track', 'album', 'episode', 'show', 'audiobook'] as const) {
+    it(`${type}s go to /me/library as spotify:${type} URIs, 40 a call`, async () => {
+      const { key, calls } = await setup();
+      const ids = spotifyIds(41);
+      for (const [method, path] of [['PUT', lib], ['DELETE', lib], ['POST', `${lib}/contains`]] as const) {
+        const res = await call(key, method, path, { type, ids });
+        expect(res.status, `${method} ${path}`).toBe(200);
+        const body = (await res.json()) as Batch;
+        expect(body.results.map((r) => r.id)).toEqual(ids);
+      }
+      const made = await calls();
+      expect(made.map((c) => `${c.method} ${c.path} ${c.query.uris!.split(',').length}`).sort()).toEqual([
+        'DELETE /me/library 1', 'DELETE /me/library 40', 'GET /me/library/contains 1', 'GET /me/library/contains 40', 'PUT /me/library 1', 'PUT /me/library 40',
+      ]);
+      expect(made.every((c) => c.query.uris!.split(',').every((u) => u.startsWith(`spotify:${type}:`)) && c.violations.length === 0)).toBe(true);
+    });
+  }
+});
+
+describe('save by URI', () => {
+  it('sends 85 mixed URIs in 3 calls of at most 40, and answers by URI in order', async () => {
+    const { key, calls } = await setup();
+    const kinds = ['track', 'album', 'episode', 'show', 'audiobook', 'playlist', 'user'];
+    const uris = spotifyIds(85).map((id, i) => `spotify:${kinds[i % kinds.length]}:${id}`);
+    const res = await call(key, 'PUT', lib, { uris });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Batch;
+    expect(body.type).toBeNull();
+    expect(body.results.map((r) => r.id)).toEqual(uris);
+    const made = await calls();
+    expect(made.map((c) => c.query.uris!.split(',').length).sort((a, b) => a - b)).toEqual([5, 40, 40]);
+    expect(made.every((c) => c.violations.length === 0)).toBe(true);
+  });
+
+  it('checks artist URIs too, which only contains accepts', async () => {
+    const { key } = await setup();
+    const res = await call(key, 'POST', `${lib}/contains`, { uris: ['spotify:artist:0TnOYISbd1XYRBk9myaseg', 'spotify:track:4iV5W9uYEdYUVa79Axb7Rh'] });
+    expect(((await res.json()) as Batch).results.map((r) => r.following)).toEqual([true, false]);
+    const save = await call(key, 'PUT', lib, { uris: ['spotify:artist:0TnOYISbd1XYRBk9myaseg'] });
+    expect(save.status).toBe(422);
+  });
+});
+
+describe('timestamped saves', () => {
+  it('keeps added_at and sends 50 a call to PUT /me/tracks', async () => {
+    const { key, calls } = await setup();
+    const items = spotifyIds(60).map((id, i) => ({ id, added_at: new Date(Date.UTC(2020, 0, 1, 0, i)).toISOString() }));
+    const res = await call(key, 'PUT', lib, { type: 'track', items });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Batch).results.map((r) => r.id)).toEqual(items.map((i) => i.id));
+    const made = await calls();
+    expect(made.every((c) => c.method === 'PUT' && c.path === '/me/tracks' && c.violations.length === 0)).toBe(true);
+    const sent = made.flatMap((c) => (JSON.parse(c.body) as { timestamped_ids: { id: string; added_at: string }[] }).timestamped_ids);
+    expect(made.map((c) => JSON.parse(c.body).timestamped_ids.length).sort((a, b) => a - b)).toEqual([10, 50]);
+    expect(sent.sort((a, b) => a.added_at.localeCompare(b.added_at))).toEqual(items);
+  });
+});
+
+describe('SPOTIFY_ENDPOINTS=legacy: the per-type library endpoints', () => {
+  async function legacy() {
+    const { key, app } = await newApp();
+    const token = await connect(key, 'leg');
+    const session = await UpstreamSession.open({ ...env, SPOTIFY_ENDPOINTS: 'legacy' }, { app, user: 'leg', provider: 'spotify' });
+    return { session, calls: () => mockCalls('spotify-api', byToken(token)) };
+  }
+
+  it('saves 45 albums in calls of 20, 20 and 5', async () => {
+    const { session, calls } = await legacy();
+    const results = await spotify.library!.save(session, 'album', spotifyIds(45));
+    expect(results.every((r) => r.status === 'done')).toBe(true);
+    const made = await calls();
+    expect(made.map((c) => `${c.method} ${c.path} ${c.query.ids!.split(',').length}`).sort()).toEqual(['PUT /me/albums 20', 'PUT /me/albums 20', 'PUT /me/albums 5']);
+    expect(made.every((c) => c.violations.length === 0)).toBe(true);
+  });
+
+  it('saves tracks with ids in the body, removes them with ids in the query, checks 50 a call', async () => {
+    const { session, calls } = await legacy();
+    const ids = spotifyIds(3);
+    await spotify.library!.save(session, 'track', ids);
+    await spotify.library!.remove(session, 'track', ids);
+    expect((await spotify.library!.contains(session, 'track', ids)).map((r) => r.status)).toEqual(['done', 'done', 'done']);
+    const made = await calls();
+    expect(made.map((c) => `${c.method} ${c.path}`)).toEqual(['PUT /me/tracks', 'DELETE /me/tracks', 'GET /me/tracks/contains']);
+    expect(JSON.parse(made[0]!.body)).toEqual({ ids });
+    expect(made[1]!.query.ids).toBe(ids.join(','));
+    expect(made.every((c) => c.violations.length === 0)).toBe(true);
+  });
+
+  it('uses /me/episodes, /me/shows and /me/audiobooks for their types', async () => {
+    const { session, calls } = await legacy();
+    for (const type of ['episode', 'show', 'audiobook'] as const) {
+      await spotify.library!.save(session, type, spotifyIds(1));
+      await spotify.library!.remove(session, type, spotifyIds(1));
+      await spotify.library!.contains(session, type, spotifyIds(1));
+    }
+    const made = await calls();
+    expect(made.map((c) => `${c.method} ${c.path}`).sort()).toEqual(
+      ['episodes', 'shows', 'audiobooks'].flatMap((p) => [`DELETE /me/${p}`, `GET /me/${p}/contains`, `PUT /me/${p}`]).sort(),
+    );
+    expect(made.every((c) => c.violations.length === 0)).toBe(true);
+  });
+});
+
+describe('list saved items', () => {
+  it('normalizes saved tracks with added_at and pages by cursor', async () => {
+    const { key, calls } = await setup();
+    const first = (await (await call(key, 'GET', `${lib}?type=track&limit=50`)).json()) as { items: Record<string, unknown>[]; next_cursor: string };
+    expect(first.items[0]).toEqual({
+      id: '4iV5W9uYEdYUVa79Axb7Rh',
+      type: 'track',
+      uri: 'spotify:track:4iV5W9uYEdYUVa79Axb7Rh',
+      name: 'Never Gonna Give You Up',
+      url: 'https://open.spotify.com/track/4iV5W9uYEdYUVa79Axb7Rh',
+      image: 'https://i.scdn.co/image/ab67616d0000b273track4iV5',
+      added_at: '2023-01-15T14:30:00Z',
+    });
+    const second = (await (await call(key, 'GET', `${lib}?type=track&limit=50&cursor=${first.next_cursor}`)).json()) as { next_cursor: string };
+    const third = (await (await call(key, 'GET', `${lib}?type=track&limit=50&cursor=${second.next_cursor}`)).json()) as { next_cursor: string | null };
+    expect(third.next_cursor).toBeNull();
+    expect((await calls()).map((c) => c.query.offset)).toEqual(['0', '50', '100']);
+  });
+
+  for (const [type, path] of [['album', '/me/albums'], ['episode', '/me/episodes'], ['show', '/me/shows'], ['audiobook', '/me/audiobooks'], ['playlist', '/me/playlists']] as const) {
+    it(`lists saved ${type}s from ${path}`, async () => {
+      const { key, calls } = await setup();
+      const res = await call(key, 'GET', `${lib}?type=${type}&raw=1`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { items: { type: string; id: string; raw: unknown }[] };
+      expect(page.items.length).toBeGreaterThan(0);
+      expect(page.items.every((i) => i.type === type && i.id.length === 22 && i.raw !== undefined)).toBe(true);
+      expect((await calls()).map((c) => c.path)).toEqual([path]);
+    });
+  }
+
+  it('walks every page with all=1 and streams NDJSON ending in a summary line', async () => {
+    const { key, calls } = await setup();
+    const res = await call(key, 'GET', `${lib}?type=album&all=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const summary = lines.pop();
+    expect(summary).toEqual({ done: true, count: 6, next_cursor: null });
+    expect(lines).toHaveLength(6);
+    expect(lines.every((l) => l.type === 'album')).toBe(true);
+    expect((await calls()).map((c) => `${c.query.offset}/${c.query.limit}`)).toEqual(['0/50', '50/50', '100/50']);
+  });
+
+  it('stops all=1 at 20 pages and says where to resume', async () => {
+    const { key, calls } = await setup(unique('huge-at'));
+    const res = await call(key, 'GET', `${lib}?type=show&all=1`);
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const summary = lines.pop();
+    expect(summary.done).toBe(false);
+    expect(summary.count).toBe(40);
+    expect((await calls())).toHaveLength(20);
+    const resumed = await call(key, 'GET', `${lib}?type=show&limit=50&cursor=${summary.next_cursor}`);
+    expect(resumed.status).toBe(200);
+    expect((await calls()).at(-1)!.query.offset).toBe('1000');
+  });
+});

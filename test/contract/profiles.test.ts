@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { byToken, call, connect, mockCalls, newApp } from '../support/helpers';
+
+async function setup() {
+  const { key } = await newApp();
+  const token = await connect(key, 'pro');
+  return { key, calls: () => mockCalls('spotify-api', byToken(token)) };
+}
+
+describe('profiles', () => {
+  it("returns the user's own profile from GET /me, normalized", async () => {
+    const { key, calls } = await setup();
+    const res = await call(key, 'GET', '/v1/users/pro/spotify/profile');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      provider: 'spotify',
+      profile: {
+        id: 'smedjan',
+        type: 'user',
+        uri: 'spotify:user:smedjan',
+        name: 'Smedjan',
+        url: 'https://open.spotify.com/user/smedjan',
+        image: 'https://i.scdn.co/image/ab67757000003b82smedjan',
+        followers: 42,
+      },
+    });
+    expect((await calls()).map((c) => `${c.method} ${c.path}`)).toEqual(['GET /me']);
+  });
+
+  it("returns another user's profile from GET /users/{id}, with raw on request", async () => {
+    const { key, calls } = await setup();
+    const res = await call(key, 'GET', '/v1/users/pro/spotify/users/wizzler?raw=1');
+    const body = (await res.json()) as { profile: { id: string; followers: number; raw: { display_name: string } } };
+    expect(body.profile).toMatchObject({ id: 'wizzler', followers: 7, raw: { display_name: 'Wizzler' } });
+    expect((await calls()).map((c) => c.path)).toEqual(['/users/wizzler']);
+  });
+});
+
+describe('top items', () => {
+  it('passes time_range, limit and offset, and answers the next offset', async () => {
+    const { key, calls } = await setup();
+    const res = await call(key, 'GET', '/v1/users/pro/spotify/top/artists?time_range=short_term&limit=10&offset=20');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: { type: string }[]; total: number; offset: number; next_offset: number | null; time_range: string };
+    expect(body).toMatchObject({ kind: 'artists', time_range: 'short_term', total: 120, offset: 20, next_offset: 30 });
+    expect(body.items.every((i) => i.type === 'artist')).toBe(true);
+    expect((await calls()).map((c) => c.query)).toEqual([{ time_range: 'short_term', limit: '10', offset: '20' }]);
+  });
+
+  it('defaults to medium_term and has no next offset on the last page', async () => {
+    const { key, calls } = await setup();
+    const body = (await (await call(key, 'GET', '/v1/users/pro/spotify/top/tracks?limit=50&offset=100')).json()) as { next_offset: number | null; items: { type: string }[] };
+    expect(body.next_offset).toBeNull();
+    expect(body.items.every((i) => i.type === 'track')).toBe(true);
+    expect((await calls())[0]!.query.time_range).toBe('medium_term');
+  });
+});
+
+describe('playlists', () => {
+  it("lists the user's playlists, then another user's, by cursor", async () => {
+    const { key, calls } = await setup();
+    const mine = (await (await call(key, 'GET', '/v1/users/pro/spotify/playlists?limit=50')).json()) as { items: { type: string }[]; next_cursor: string };
+    expect(mine.items.every((i) => i.type === 'playlist')).toBe(true);
+    await call(key, 'GET', `/v1/users/pro/spotify/playlists?limit=50&cursor=${mine.next_cursor}`);
+    const theirs = await call(key, 'GET', '/v1/users/pro/spotify/users/smedjan/playlists?limit=5');
+    expect(theirs.status).toBe(200);
+    expect((await calls()).map((c) => `${c.path} ${c.query.offset}`)).toEqual(['/me/playlists 0', '/me/playlists 50', '/users/smedjan/playlists 0']);
+  });
+
+  it('streams every playlist with all=1', async () => {
+    const { key } = await setup();
+    const lines = (await (await call(key, 'GET', '/v1/users/pro/spotify/playlists?all=1')).text()).trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ done: true, count: 6, next_cursor: null });
+  });
+});
