@@ -13,6 +13,8 @@ const refDir = at >= 0 ? args[at + 1] : '../shared/reference';
 const PAIRS = [
   { ours: 'openapi/spotify.yaml', reference: 'spotify-web-api.fixed.yml', compare: compareContracts },
   { ours: 'openapi/spotify-accounts.yaml', reference: 'spotify-web-api.fixed.yml', compare: compareTokenEndpoint },
+  { ours: 'openapi/x.yaml', reference: 'x-api-v2.json', compare: compareContracts },
+  { ours: 'openapi/audius.yaml', reference: 'audius-api.yaml', compare: compareContracts },
 ];
 
 const load = (file) => parse(readFileSync(file, 'utf8'), { maxAliasCount: -1 });

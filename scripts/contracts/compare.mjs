@@ -51,7 +51,14 @@ function scopes(op, doc) {
 export function compareContracts(ours, reference) {
   const mismatches = [];
   const operations = [];
+  const tokenPaths = new Set(Object.keys(ours.paths ?? {}).filter((path) => isTokenPath(ours, reference, path)));
+  if (tokenPaths.size) {
+    const token = compareTokenEndpoint({ ...ours, paths: Object.fromEntries([...tokenPaths].map((p) => [p, ours.paths[p]])) }, reference);
+    operations.push(...token.operations);
+    mismatches.push(...token.mismatches);
+  }
   for (const [path, item] of Object.entries(ours.paths ?? {})) {
+    if (tokenPaths.has(path)) continue;
     const refItem = reference.paths?.[path];
     for (const method of METHODS.filter((m) => item[m])) {
       const where = `${method.toUpperCase()} ${path}`;
@@ -99,12 +106,23 @@ export function compareContracts(ours, reference) {
   return { operations, mismatches };
 }
 
-/** The token endpoint has no reference document of its own: its path must be the reference's OAuth tokenUrl. */
-export function compareTokenEndpoint(ours, reference) {
-  const urls = Object.values(reference.components?.securitySchemes ?? {})
+/** The reference's OAuth token URLs, made absolute against its server (Audius gives a relative one). */
+function tokenUrls(reference) {
+  const base = reference.servers?.[0]?.url ?? 'https://invalid.example';
+  return Object.values(reference.components?.securitySchemes ?? {})
     .flatMap((s) => Object.values(s.flows ?? {}))
     .map((f) => f.tokenUrl)
-    .filter(Boolean);
+    .filter(Boolean)
+    .map((u) => new URL(u, base).toString());
+}
+
+function isTokenPath(ours, reference, path) {
+  return !reference.paths?.[path] && tokenUrls(reference).includes((ours.servers?.[0]?.url ?? '') + path);
+}
+
+/** A token endpoint has no operation in the reference: its URL must be the reference's OAuth tokenUrl. */
+export function compareTokenEndpoint(ours, reference) {
+  const urls = tokenUrls(reference);
   const server = ours.servers?.[0]?.url ?? '';
   const mismatches = [];
   const operations = [];
@@ -113,7 +131,7 @@ export function compareTokenEndpoint(ours, reference) {
       operations.push({ method: method.toUpperCase(), path });
       if (method !== 'post') mismatches.push(`${method.toUpperCase()} ${path}: token endpoints are POST`);
       if (!urls.includes(server + path)) mismatches.push(`${method.toUpperCase()} ${path}: ${server + path} is not the reference tokenUrl (${urls.join(', ')})`);
-      if (!item[method].requestBody?.content?.['application/x-www-form-urlencoded']) mismatches.push(`${method.toUpperCase()} ${path}: body must be form-encoded`);
+      if (!item[method].requestBody?.content) mismatches.push(`${method.toUpperCase()} ${path}: a token request needs a body`);
     }
   }
   return { operations, mismatches };
