@@ -20,6 +20,8 @@ export default defineConfig({
                 SPOTIFY_CLIENT_ID: 'test-client-id',
                 ADMIN_TOKEN: 'test-admin-token',
                 SPOTIFY_CLIENT_SECRET: 'test-client-secret',
+                X_CLIENT_ID: 'test-x-client',
+                AUDIUS_API_KEY: 'test-audius-key',
               },
             },
           })),

@@ -7,6 +7,8 @@ import { startProxy } from './proxy.mjs';
 export const UPSTREAMS = {
   'spotify-api': { contract: 'spotify.yaml', envVar: 'SPOTIFY_API_URL' },
   'spotify-accounts': { contract: 'spotify-accounts.yaml', envVar: 'SPOTIFY_ACCOUNTS_URL' },
+  'x-api': { contract: 'x.yaml', envVar: 'X_API_URL' },
+  'audius-api': { contract: 'audius.yaml', envVar: 'AUDIUS_API_URL' },
 };
 
 /**

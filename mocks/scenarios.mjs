@@ -4,35 +4,43 @@
 // request) or reshapes Prism's valid answer. README "Mock scenarios" lists them for users.
 import { readFileSync } from 'node:fs';
 
-const spotify = JSON.parse(readFileSync(new URL('./scenarios/spotify.json', import.meta.url), 'utf8'));
-const followed = new Set(spotify.following);
+const load = (name) => JSON.parse(readFileSync(new URL(`./scenarios/${name}.json`, import.meta.url), 'utf8'));
+const spotify = load('spotify');
+const xData = load('x');
+const audius = load('audius');
+const followed = new Set([...spotify.following, ...xData.following, ...audius.following]);
+const saved = new Set(audius.saved);
 let minted = 0;
 
-/** Token prefixes with a fixed meaning, for refresh tokens and access tokens alike. */
-export const TOKEN_PREFIXES = {
-  revoked: 'refresh answers 400 invalid_grant',
-  rotate: 'refresh answers with a new refresh token too',
-  slow: 'a refresh with this refresh token takes 300 ms; an API call with this access token takes 100 ms',
-  expired: 'the API answers 401 to this access token',
-  forbidden: 'the API answers 403 to this access token',
-  ratelimited: 'the API answers 429 (Retry-After: 1) to this access token',
-  broken: 'the API answers 500 to this access token',
-  huge: 'offset-paged lists have 100000 items for this access token (instead of 120)',
-};
+const TOKEN_PATHS = ['/api/token', '/2/oauth2/token', '/oauth/token'];
 
 function mint(kind) {
   minted += 1;
   return `mock-${kind}-${minted}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
+/** The refresh token of a token request, form-encoded (Spotify, X) or JSON (Audius). */
+export function refreshTokenOf(req, body) {
+  const text = body.toString('utf8');
+  if ((req.headers['content-type'] ?? '').includes('json')) {
+    try {
+      return JSON.parse(text).refresh_token ?? '';
+    } catch {
+      return '';
+    }
+  }
+  return new URLSearchParams(text).get('refresh_token') ?? '';
+}
+
+const isTokenCall = (req) => TOKEN_PATHS.includes(req.url.split('?')[0]) && req.method === 'POST';
+
 /** Before forwarding: headers to add for Prism and an optional delay. */
 export function beforeForward(upstream, req, body) {
-  if (upstream === 'spotify-accounts' && req.url.startsWith('/api/token')) {
-    const form = new URLSearchParams(body.toString('utf8'));
-    const rt = form.get('refresh_token') ?? '';
+  if (isTokenCall(req)) {
+    const rt = refreshTokenOf(req, body);
     if (rt.startsWith('revoked')) return { prefer: 'code=400' };
-    if (rt.startsWith('rotate')) return { prefer: 'example=rotated' };
-    if (rt.startsWith('slow')) return { delayMs: 300 };
+    if (rt.startsWith('slow')) return { delayMs: 300, prefer: rt.startsWith('slow-rotate') && upstream === 'spotify-accounts' ? 'example=rotated' : undefined };
+    if (rt.startsWith('rotate') && upstream === 'spotify-accounts') return { prefer: 'example=rotated' };
     return {};
   }
   const auth = req.headers.authorization ?? '';
@@ -41,25 +49,65 @@ export function beforeForward(upstream, req, body) {
   if (auth.startsWith('Bearer forbidden')) return { prefer: 'code=403' };
   if (auth.startsWith('Bearer ratelimited')) return { prefer: 'code=429' };
   if (auth.startsWith('Bearer broken')) return { prefer: 'code=500' };
+  if (upstream === 'x-api' && req.method === 'POST' && /\/following$/.test(req.url)) {
+    try {
+      if (xData.protected.includes(JSON.parse(body.toString('utf8')).target_user_id)) return { prefer: 'example=pending' };
+    } catch {
+      // Prism reports the malformed body.
+    }
+  }
   return {};
 }
 
 /** After Prism answered: the body to send instead, or undefined to pass Prism's through. */
 export function rewrite(upstream, req, status, json) {
   if (status !== 200 || json === undefined) return undefined;
-  if (upstream === 'spotify-accounts' && req.url.startsWith('/api/token')) {
+  if (isTokenCall(req)) {
     const out = { ...json, access_token: mint('at') };
     if ('refresh_token' in json) out.refresh_token = mint('rt');
     return out;
   }
   const url = new URL(req.url, 'http://mock');
   if (isOffsetPage(json)) return pageAt(json, url, req.headers.authorization ?? '');
+  if (upstream === 'x-api') return rewriteX(url, json);
+  if (upstream === 'audius-api') return rewriteAudius(url, json);
   if (url.pathname.endsWith('/contains')) {
     const list = url.searchParams.get('uris') ?? url.searchParams.get('ids');
     if (/^\/playlists\/[^/]+\/followers\/contains$/.test(url.pathname)) {
       return [followed.has(url.pathname.split('/')[2])];
     }
     if (list) return list.split(',').map((x) => followed.has(x.split(':').pop()));
+  }
+  return undefined;
+}
+
+function rewriteX(url, json) {
+  if (url.pathname === '/2/users' && url.searchParams.get('ids')) {
+    const ids = url.searchParams.get('ids').split(',');
+    return {
+      data: ids.filter((id) => !xData.missing.includes(id)).map((id) => ({ id, name: `User ${id}`, username: `user${id}`, connection_status: followed.has(id) ? ['following'] : [] })),
+      ...(ids.some((id) => xData.missing.includes(id)) ? { errors: ids.filter((id) => xData.missing.includes(id)).map((id) => ({ value: id, detail: `Could not find user with ids: [${id}].`, title: 'Not Found Error', resource_type: 'user', type: 'https://api.x.com/2/problems/resource-not-found' })) } : {}),
+    };
+  }
+  // A second page is the last: a token that was followed leads nowhere further.
+  if (/\/(following|followers)$/.test(url.pathname) && url.searchParams.get('pagination_token')) {
+    const { next_token: _done, ...meta } = json.meta ?? {};
+    return { ...json, meta };
+  }
+  return undefined;
+}
+
+function rewriteAudius(url, json) {
+  const ids = url.searchParams.getAll('id');
+  if (url.pathname === '/users' && ids.length) {
+    return { data: ids.map((id) => ({ id, handle: `user_${id}`, name: `User ${id}`, does_current_user_follow: followed.has(id) })) };
+  }
+  if ((url.pathname === '/tracks' || url.pathname === '/playlists') && ids.length) {
+    return { data: ids.map((id) => ({ id, title: `Item ${id}`, has_current_user_saved: saved.has(id) })) };
+  }
+  // Lists end after the example's page: an offset past it is empty.
+  if (Array.isArray(json.data) && url.searchParams.has('offset') && Number(url.searchParams.get('offset')) >= json.data.length) {
+    return { ...json, data: [] };
   }
   return undefined;
 }

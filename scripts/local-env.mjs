@@ -4,11 +4,15 @@ export const PORT = Number(process.env.PORT ?? 8787);
 export const MOCKS_PORT = Number(process.env.MOCKS_PORT ?? 4010);
 
 /** Proxy port of each mocked upstream (see mocks/harness.mjs). */
-export const MOCK_PORTS = { 'spotify-api': MOCKS_PORT, 'spotify-accounts': MOCKS_PORT + 1 };
+export const MOCK_PORTS = { 'spotify-api': MOCKS_PORT, 'spotify-accounts': MOCKS_PORT + 1, 'x-api': MOCKS_PORT + 2, 'audius-api': MOCKS_PORT + 3 };
 
 export const LOCAL_VARS = {
   SPOTIFY_API_URL: `http://127.0.0.1:${MOCK_PORTS['spotify-api']}`,
   SPOTIFY_ACCOUNTS_URL: `http://127.0.0.1:${MOCK_PORTS['spotify-accounts']}`,
+  X_API_URL: `http://127.0.0.1:${MOCK_PORTS['x-api']}`,
+  AUDIUS_API_URL: `http://127.0.0.1:${MOCK_PORTS['audius-api']}`,
+  X_CLIENT_ID: 'local-x-client-id',
+  AUDIUS_API_KEY: 'local-audius-api-key',
   CROSSFOLLOW_LOCAL_DEMO: 'on',
   TOKEN_KEYS: 'local1:bG9jYWwtb25seS1rZXktLW5vdC1hLXNlY3JldC0hISE=',
   SPOTIFY_CLIENT_ID: 'local-client-id',

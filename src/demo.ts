@@ -1,17 +1,26 @@
 import type { Env } from './env';
 import { registerAppKey } from './auth/apps';
 import { vaultFor } from './tokens/access';
+import { PROVIDERS, type ProviderName } from './tokens/token-endpoint';
 
 /** Local `npm start` only: what README "Try it" relies on. Never set in a deployment. */
 export const DEMO = {
   apiKey: 'demo-key',
   app: 'demo-app',
   user: 'demo',
-  spotify: { access_token: 'demo-spotify-access-token', refresh_token: 'demo-spotify-refresh-token' },
+  tokens: {
+    spotify: { access_token: 'demo-spotify-access-token', refresh_token: 'demo-spotify-refresh-token' },
+    x: { access_token: 'demo-x-access-token', refresh_token: 'demo-x-refresh-token' },
+    audius: { access_token: 'demo-audius-access-token', refresh_token: 'demo-audius-refresh-token' },
+  },
 } as const;
 
-const SPOTIFY_SCOPES =
-  'user-follow-read user-follow-modify user-library-read user-library-modify playlist-read-private playlist-modify-public playlist-modify-private user-top-read user-read-private user-read-email';
+const SCOPES: Record<ProviderName, string> = {
+  spotify:
+    'user-follow-read user-follow-modify user-library-read user-library-modify playlist-read-private playlist-modify-public playlist-modify-private user-top-read user-read-private user-read-email',
+  x: 'tweet.read users.read follows.read follows.write offline.access',
+  audius: 'read write',
+};
 
 let seeded: Promise<void> | null = null;
 
@@ -22,21 +31,18 @@ const LOOPBACK = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/
  * mistake still talks to the real services, and so never opens the public demo key.
  */
 export function isLocalDemo(env: Env): boolean {
-  return env.CROSSFOLLOW_LOCAL_DEMO === 'on' && LOOPBACK.test(env.SPOTIFY_API_URL) && LOOPBACK.test(env.SPOTIFY_ACCOUNTS_URL);
+  return env.CROSSFOLLOW_LOCAL_DEMO === 'on' && [env.SPOTIFY_API_URL, env.SPOTIFY_ACCOUNTS_URL, env.X_API_URL, env.AUDIUS_API_URL].every((u) => LOOPBACK.test(u));
 }
 
-/** Seeds the demo app key and the demo user's Spotify connection once per isolate, if absent. */
+/** Seeds the demo app key and the demo user's connections once per isolate, where absent. */
 export function seedDemo(env: Env): Promise<void> {
   seeded ??= (async () => {
     await registerAppKey(env.APPS, DEMO.apiKey, DEMO.app, 'crossfollow local demo');
-    const vault = vaultFor(env, { app: DEMO.app, user: DEMO.user, provider: 'spotify' });
-    if (!(await vault.status())) {
-      const put = await vault.put({
-        id: { app: DEMO.app, user: DEMO.user, provider: 'spotify' },
-        ...DEMO.spotify,
-        expires_at: Date.now() + 3600_000,
-        scope: SPOTIFY_SCOPES,
-      });
+    for (const provider of PROVIDERS) {
+      const id = { app: DEMO.app, user: DEMO.user, provider };
+      const vault = vaultFor(env, id);
+      if (await vault.status()) continue;
+      const put = await vault.put({ id, ...DEMO.tokens[provider], expires_at: Date.now() + 3600_000, scope: SCOPES[provider] });
       if (!put.ok) throw new Error(put.detail);
     }
   })().catch((err) => {

@@ -19,6 +19,11 @@ export interface Env {
   ADMIN_TOKEN?: string;
   SPOTIFY_CLIENT_ID?: string;
   SPOTIFY_CLIENT_SECRET?: string;
+  /** X OAuth 2 client id; with X_CLIENT_SECRET the client is confidential (Basic auth on refresh). */
+  X_CLIENT_ID?: string;
+  X_CLIENT_SECRET?: string;
+  /** Audius app API key: the OAuth client_id, and sent on reads (higher rate limits). */
+  AUDIUS_API_KEY?: string;
   /** Set only by `npm start`: seeds the demo app and user. A deployment never sets it. */
   CROSSFOLLOW_LOCAL_DEMO?: string;
 }

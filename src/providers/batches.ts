@@ -27,6 +27,18 @@ function runBatches(session: UpstreamSession, ids: string[], size: number, call:
 
 const failedAll = (batch: string[], problem: ItemResult['problem']) => batch.map((id): ItemResult => ({ id, status: 'failed', problem }));
 
+/** Batches whose call answers per item in its own way: `run` maps one batch to its results. */
+export async function resultsInBatches(session: UpstreamSession, ids: string[], size: number, run: (batch: string[]) => Promise<ItemResult[]>): Promise<ItemResult[]> {
+  const runs = await mapConcurrent(chunk(ids, size), concurrencyOf(session), async (batch) => {
+    try {
+      return await run(batch);
+    } catch {
+      return failedAll(batch, problemBody(500, 'internal-error', `The call for these items failed inside crossfollow; they may or may not have reached ${session.label}.`));
+    }
+  });
+  return runs.flat();
+}
+
 /** A write over `ids`; every id of a batch shares its batch's outcome. */
 export async function writeInBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall): Promise<ItemResult[]> {
   const runs = await runBatches(session, ids, size, call);

@@ -18,3 +18,10 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   }
   throw validationProblem([{ parameter: 'cursor', detail: 'not a cursor this API issued; pass next_cursor from a previous page unchanged' }]);
 }
+
+/** The offset an offset-paged list's decoded cursor stands for. */
+export function offsetOf(after: string | undefined): number {
+  if (after === undefined) return 0;
+  if (!/^\d{1,7}$/.test(after)) throw validationProblem([{ parameter: 'cursor', detail: 'this cursor belongs to another list; pass next_cursor from this list unchanged' }]);
+  return Number(after);
+}

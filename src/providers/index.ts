@@ -1,8 +1,10 @@
 import type { ProviderName } from '../tokens/token-endpoint';
+import { audius } from './audius';
 import { spotify } from './spotify';
 import type { Provider } from './types';
+import { x } from './x';
 
-const registry: Record<ProviderName, Provider> = { spotify };
+const registry: Record<ProviderName, Provider> = { spotify, x, audius };
 
 export function providerFor(name: ProviderName): Provider {
   return registry[name];

@@ -5,15 +5,22 @@ import type { UpstreamSession } from '../upstream/session';
 export type FollowType = 'artist' | 'user' | 'playlist';
 export const FOLLOW_TYPES: readonly FollowType[] = ['artist', 'user', 'playlist'];
 
-export type ItemStatus = 'done' | 'pending' | 'failed' | 'skipped';
+export type ItemStatus = 'done' | 'pending' | 'deferred' | 'failed' | 'skipped';
 
-/** One id's outcome. `following` is set by contains; `problem` when `status` is `failed`. */
+/**
+ * One id's outcome. `following` is set by contains; `problem` when `status` is `failed`;
+ * `retry_at` when `deferred` (the provider's rate budget is spent until then); `resolved_id`
+ * when the caller named a user by handle; `transaction_hash` where the provider gives one.
+ */
 export interface ItemResult {
   id: string;
   status: ItemStatus;
   following?: boolean;
   reason?: string;
   problem?: ProblemBody;
+  retry_at?: string;
+  resolved_id?: string;
+  transaction_hash?: string;
 }
 
 export type LibraryType = 'track' | 'album' | 'episode' | 'show' | 'audiobook' | 'playlist';
@@ -87,12 +94,15 @@ export interface Provider {
   readonly followTypes: readonly FollowType[];
   /** Types whose follows the provider can list. */
   readonly listTypes: readonly FollowType[];
+  /** The largest page the provider serves (Spotify 50, X 1000, Audius 100). */
+  readonly maxListLimit: number;
   /** Why `id` is not a valid id of `type` here, or null when it is. */
   checkId(type: FollowType, id: string): string | null;
   follow(session: UpstreamSession, type: FollowType, ids: string[], options: FollowOptions): Promise<ItemResult[]>;
   unfollow(session: UpstreamSession, type: FollowType, ids: string[]): Promise<ItemResult[]>;
   contains(session: UpstreamSession, type: FollowType, ids: string[]): Promise<ItemResult[]>;
   listFollows(session: UpstreamSession, type: FollowType, options: ListOptions): Promise<Page>;
+  listFollowers?(session: UpstreamSession, options: ListOptions): Promise<Page>;
   readonly library?: LibraryAdapter;
   profile?(session: UpstreamSession, raw: boolean): Promise<NormalizedProfile>;
 }

@@ -3,7 +3,8 @@ import { type FieldError, validationProblem } from '../http/problem';
 import type { ItemResult } from '../providers/types';
 import type { ConnectionId } from '../tokens/types';
 import { UpstreamSession } from '../upstream/session';
-import { dedupe, failureOf, summarize } from './results';
+import { deferredHeaders, dedupe, failureOf, summarize } from './results';
+import type { Context } from 'hono';
 
 export interface BatchRequest {
   id: ConnectionId;
@@ -36,4 +37,9 @@ export async function runBatch(env: Env, req: BatchRequest) {
   const failure = failureOf(all, answer);
   if (failure) throw failure;
   return answer;
+}
+
+/** 200 with the batch answer; `Retry-After` when items were deferred to a later rate window. */
+export function answer(c: Context, body: Awaited<ReturnType<typeof runBatch>>) {
+  return c.json(body, 200, deferredHeaders(body.results));
 }

@@ -66,7 +66,14 @@ connections.openapi(importRoute, async (c) => {
   const id = idOf(c.get('appId'), c.req.valid('param'));
   const body = c.req.valid('json');
   const expiresAt = body.expires_at ? Date.parse(body.expires_at) : Date.now() + (body.expires_in ?? 3600) * 1000;
-  const result = await vaultFor(c.env, id).put({ id, access_token: body.access_token, refresh_token: body.refresh_token, expires_at: expiresAt, scope: body.scope });
+  const result = await vaultFor(c.env, id).put({
+    id,
+    access_token: body.access_token,
+    refresh_token: body.refresh_token,
+    expires_at: expiresAt,
+    scope: body.scope,
+    provider_user_id: body.provider_user_id,
+  });
   if (!result.ok) throw new Problem(500, 'misconfigured', result.detail);
   forgetInMemory(id);
   return result.created ? c.json(result.status, 201) : c.json(result.status, 200);

@@ -4,12 +4,12 @@ import { requireJson, problemOnInvalid } from '../http/validation';
 import { Problem, validationProblem } from '../http/problem';
 import { decodeCursor } from '../providers/cursor';
 import { providerFor } from '../providers';
-import type { FollowType } from '../providers/types';
-import { BatchResponse, CheckBody, FollowBody, ListQuery, PageResponse } from '../schemas/follows';
+import type { FollowType, Provider } from '../providers/types';
+import { BatchResponse, CheckBody, FollowBody, FollowersQuery, ListQuery, PageResponse } from '../schemas/follows';
 import { UserProviderPath, problemResponses } from '../schemas/common';
 import type { ProviderName } from '../tokens/token-endpoint';
 import { UpstreamSession } from '../upstream/session';
-import { runBatch } from './batch-run';
+import { answer, runBatch } from './batch-run';
 
 const path = '/v1/users/{user}/{provider}/follows';
 const json = (schema: typeof BatchResponse | typeof PageResponse, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -35,6 +35,15 @@ const containsRoute = createRoute({
   responses: { 200: json(BatchResponse, 'One result per id with `following`'), ...problemResponses },
 });
 
+const followersRoute = createRoute({
+  method: 'get',
+  path: '/v1/users/{user}/{provider}/followers',
+  tags: ['follows'],
+  summary: 'Who follows the user (X, Audius), a page at a time',
+  request: { params: UserProviderPath, query: FollowersQuery },
+  responses: { 200: json(PageResponse, 'A page of normalized users and an opaque next_cursor'), ...problemResponses },
+});
+
 const listRoute = createRoute({
   method: 'get',
   path,
@@ -45,6 +54,10 @@ const listRoute = createRoute({
 });
 
 type Operation = 'follow' | 'unfollow' | 'contains';
+
+function checkLimit(provider: Provider, limit: number): void {
+  if (limit > provider.maxListLimit) throw validationProblem([{ parameter: 'limit', detail: `${provider.name} serves at most ${provider.maxListLimit} a page` }]);
+}
 
 async function runFollows(env: AppEnv['Bindings'], app: string, params: { user: string; provider: string }, body: { type: FollowType; ids: string[]; public?: boolean }, operation: 'follow' | 'unfollow' | 'contains') {
   const provider = providerFor(params.provider as ProviderName);
@@ -73,14 +86,14 @@ async function runFollows(env: AppEnv['Bindings'], app: string, params: { user: 
 export const follows = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
 
 follows.openapi(followRoute('put', 'Follow any number of artists, users or playlists', FollowBody), async (c) =>
-  c.json(await runFollows(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'follow'), 200),
+  answer(c, await runFollows(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'follow')),
 );
 
 follows.openapi(followRoute('delete', 'Unfollow any number of artists, users or playlists', CheckBody), async (c) =>
-  c.json(await runFollows(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'unfollow'), 200),
+  answer(c, await runFollows(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'unfollow')),
 );
 
-follows.openapi(containsRoute, async (c) => c.json(await runFollows(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'contains'), 200));
+follows.openapi(containsRoute, async (c) => answer(c, await runFollows(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'contains')));
 
 follows.openapi(listRoute, async (c) => {
   const params = c.req.valid('param');
@@ -93,8 +106,23 @@ follows.openapi(listRoute, async (c) => {
       item_type: query.type,
     });
   }
+  checkLimit(provider, query.limit);
   const after = decodeCursor(query.cursor);
   const session = await UpstreamSession.open(c.env, { app: c.get('appId'), user: params.user, provider: provider.name });
   const page = await provider.listFollows(session, query.type, { limit: query.limit, after, raw: query.raw === '1' });
   return c.json({ provider: provider.name, type: query.type, ...page }, 200);
+});
+
+follows.openapi(followersRoute, async (c) => {
+  const params = c.req.valid('param');
+  const query = c.req.valid('query');
+  const provider = providerFor(params.provider as ProviderName);
+  if (!provider.listFollowers) {
+    throw new Problem(422, 'unsupported-operation', `${provider.name} cannot list a user's followers.`, { provider: provider.name, operation: 'list-followers' });
+  }
+  checkLimit(provider, query.limit);
+  const after = decodeCursor(query.cursor);
+  const session = await UpstreamSession.open(c.env, { app: c.get('appId'), user: params.user, provider: provider.name });
+  const page = await provider.listFollowers(session, { limit: query.limit, after, raw: query.raw === '1' });
+  return c.json({ provider: provider.name, type: 'user', ...page }, 200);
 });

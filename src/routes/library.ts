@@ -10,7 +10,7 @@ import { BatchResponse, PageResponse } from '../schemas/follows';
 import { LibraryListQuery, LibraryRefBody, SaveBody } from '../schemas/library';
 import type { ProviderName } from '../tokens/token-endpoint';
 import { UpstreamSession } from '../upstream/session';
-import { runBatch } from './batch-run';
+import { answer, runBatch } from './batch-run';
 import { ALL_PAGE_SIZE, streamAll } from './stream-all';
 
 const path = '/v1/users/{user}/{provider}/library';
@@ -100,9 +100,9 @@ async function runLibrary(env: AppEnv['Bindings'], app: string, params: { user: 
 
 export const library = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
 
-library.openapi(saveRoute, async (c) => c.json(await runLibrary(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'save'), 200));
-library.openapi(removeRoute, async (c) => c.json(await runLibrary(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'remove'), 200));
-library.openapi(containsRoute, async (c) => c.json(await runLibrary(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'contains'), 200));
+library.openapi(saveRoute, async (c) => answer(c, await runLibrary(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'save')));
+library.openapi(removeRoute, async (c) => answer(c, await runLibrary(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'remove')));
+library.openapi(containsRoute, async (c) => answer(c, await runLibrary(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'contains')));
 
 library.openapi(listRoute, async (c) => {
   const params = c.req.valid('param');

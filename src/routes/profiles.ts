@@ -3,8 +3,8 @@ import type { AppEnv } from '../env';
 import { Problem } from '../http/problem';
 import { problemOnInvalid } from '../http/validation';
 import { providerFor } from '../providers';
-import { decodeCursor } from '../providers/cursor';
-import { offsetOf } from '../providers/spotify/paging';
+import { decodeCursor, offsetOf } from '../providers/cursor';
+
 import { playlists, topItems, userProfile } from '../providers/spotify/reads';
 import { UserPath, UserProviderPath, problemResponses } from '../schemas/common';
 import { PageResponse } from '../schemas/follows';

@@ -25,7 +25,7 @@ export function dedupe(ids: string[]): Dedupe {
 }
 
 export function summarize(results: ItemResult[]) {
-  const summary = { done: 0, pending: 0, failed: 0, skipped: 0 };
+  const summary = { done: 0, pending: 0, deferred: 0, failed: 0, skipped: 0 };
   for (const r of results) summary[r.status] += 1;
   return summary;
 }
@@ -53,4 +53,11 @@ export function failureOf(results: ItemResult[], body: Record<string, unknown>):
   const retryAfter = worst.status === 503 ? (hints.length ? Math.max(...hints) : 5) : undefined;
   const { retry_after: _hint, upstream_status: _status, ...shared } = worst;
   return Problem.fromBody({ ...shared, detail, ...batch, item_type: itemType }, retryAfter);
+}
+
+/** `Retry-After` (seconds) for an answer with deferred items: when the last of them can run. */
+export function deferredHeaders(results: ItemResult[], now = Date.now()): Record<string, string> {
+  const times = results.filter((r) => r.status === 'deferred' && r.retry_at).map((r) => Date.parse(r.retry_at!));
+  if (!times.length) return {};
+  return { 'retry-after': String(Math.max(1, Math.ceil((Math.max(...times) - now) / 1000))) };
 }

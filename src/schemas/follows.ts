@@ -23,7 +23,7 @@ export const CheckBody = FollowBody.omit({ public: true }).openapi('CheckRequest
 
 export const ListQuery = z.object({
   type: FollowType,
-  limit: z.coerce.number().int('limit is a whole number').min(1, 'limit is at least 1').max(50, 'limit is at most 50').default(20),
+  limit: z.coerce.number().int('limit is a whole number').min(1, 'limit is at least 1').max(1000, 'limit is at most 1000').default(20).openapi({ description: 'Spotify serves at most 50, Audius 100, X 1000' }),
   cursor: z.string().max(512).optional().openapi({ description: 'next_cursor of the previous page, unchanged' }),
   raw: z.enum(['0', '1']).optional().openapi({ description: '1 adds the provider\'s own object as `raw`' }),
 });
@@ -33,14 +33,17 @@ const ItemProblem = z.object({ type: z.string(), title: z.string(), status: z.nu
 export const ItemResult = z
   .object({
     id: z.string(),
-    status: z.enum(['done', 'pending', 'failed', 'skipped']),
+    status: z.enum(['done', 'pending', 'deferred', 'failed', 'skipped']),
     following: z.boolean().optional(),
     reason: z.string().optional(),
     problem: ItemProblem.optional(),
+    retry_at: z.string().optional().openapi({ description: 'deferred: when the provider budget allows this item' }),
+    resolved_id: z.string().optional().openapi({ description: 'the provider id a handle (@name) resolved to' }),
+    transaction_hash: z.string().optional().openapi({ description: 'Audius: the transaction that made the change' }),
   })
   .openapi('ItemResult');
 
-export const Summary = z.object({ done: z.number(), pending: z.number(), failed: z.number(), skipped: z.number() });
+export const Summary = z.object({ done: z.number(), pending: z.number(), deferred: z.number(), failed: z.number(), skipped: z.number() });
 
 export const BatchResponse = z
   .object({
@@ -68,3 +71,5 @@ export const NormalizedItem = z
 export const PageResponse = z
   .object({ provider: z.string(), type: z.string(), items: z.array(NormalizedItem), next_cursor: z.string().nullable() })
   .openapi('Page');
+
+export const FollowersQuery = ListQuery.omit({ type: true });

@@ -6,7 +6,7 @@ import { type ConnectionId, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connec
  * In-isolate cache in front of KV; bounded in size, and each entry trusted for 30 s only, so
  * another isolate's import or disconnect is noticed within that time (plus KV's propagation).
  */
-const memory = new Map<string, { token: string; expiresAt: number; freshUntil: number }>();
+const memory = new Map<string, { token: string; expiresAt: number; providerUserId: string | null; freshUntil: number }>();
 const MEMORY_LIMIT = 1000;
 const MEMORY_TRUST_MS = 30_000;
 
@@ -24,13 +24,14 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
   const now = Date.now();
   if (rejected === undefined) {
     const hit = memory.get(key);
-    if (hit && hit.freshUntil > now && hit.expiresAt - now > EXPIRY_MARGIN_MS) return { ok: true, token: hit.token, expiresAt: hit.expiresAt };
-    const cached = await env.TOKENS.getWithMetadata<{ expires_at: number }>(cacheKey(id));
+    if (hit && hit.freshUntil > now && hit.expiresAt - now > EXPIRY_MARGIN_MS) return { ok: true, token: hit.token, expiresAt: hit.expiresAt, providerUserId: hit.providerUserId };
+    const cached = await env.TOKENS.getWithMetadata<{ expires_at: number; me?: string | null }>(cacheKey(id));
     if (cached.value && cached.metadata && cached.metadata.expires_at - now > EXPIRY_MARGIN_MS) {
       try {
         const token = await decrypt(await keyringFrom(env.TOKEN_KEYS), cached.value, key);
-        remember(key, token, cached.metadata.expires_at);
-        return { ok: true, token, expiresAt: cached.metadata.expires_at };
+        const result = { ok: true as const, token, expiresAt: cached.metadata.expires_at, providerUserId: cached.metadata.me ?? null };
+        remember(key, result);
+        return result;
       } catch {
         // An unreadable cache entry is only a miss: the vault decides what it means.
       }
@@ -38,7 +39,7 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
   }
   memory.delete(key);
   const result = await vaultFor(env, id).accessToken(rejected);
-  if (result.ok) remember(key, result.token, result.expiresAt);
+  if (result.ok) remember(key, result);
   return result;
 }
 
@@ -47,7 +48,7 @@ export function forgetInMemory(id: ConnectionId): void {
   memory.delete(connectionKey(id));
 }
 
-function remember(key: string, token: string, expiresAt: number): void {
+function remember(key: string, result: { token: string; expiresAt: number; providerUserId: string | null }): void {
   if (memory.size >= MEMORY_LIMIT) memory.delete(memory.keys().next().value!);
-  memory.set(key, { token, expiresAt, freshUntil: Date.now() + MEMORY_TRUST_MS });
+  memory.set(key, { token: result.token, expiresAt: result.expiresAt, providerUserId: result.providerUserId, freshUntil: Date.now() + MEMORY_TRUST_MS });
 }

@@ -1,8 +1,9 @@
 import type { Env } from '../env';
 import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from '../upstream/retry';
 
-export type ProviderName = 'spotify';
-export const PROVIDERS: readonly ProviderName[] = ['spotify'];
+export type ProviderName = 'spotify' | 'x' | 'audius';
+export const PROVIDERS: readonly ProviderName[] = ['spotify', 'x', 'audius'];
+export const PROVIDER_LABELS: Record<ProviderName, string> = { spotify: 'Spotify', x: 'X', audius: 'Audius' };
 
 export interface Grant {
   access_token: string;
@@ -17,25 +18,73 @@ export type RefreshOutcome =
   | { kind: 'unavailable'; detail: string; retryAfter?: number }
   | { kind: 'misconfigured'; detail: string };
 
+interface TokenRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * How each provider wants a refresh asked for. X and Audius hand out single-use refresh tokens
+ * (every refresh returns a new one), so their requests are never retried: a retry after a lost
+ * answer would send a refresh token that may already be spent.
+ */
+const ENDPOINTS: Record<ProviderName, { rotates: boolean; build(env: Env, refreshToken: string): TokenRequest | string; refused(status: number, error: unknown): boolean }> = {
+  spotify: {
+    rotates: false,
+    build(env, refreshToken) {
+      if (!env.SPOTIFY_CLIENT_ID || !env.SPOTIFY_CLIENT_SECRET) return 'SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET must be set as secrets to refresh Spotify tokens.';
+      return {
+        url: `${env.SPOTIFY_ACCOUNTS_URL}/api/token`,
+        headers: { authorization: `Basic ${btoa(`${env.SPOTIFY_CLIENT_ID}:${env.SPOTIFY_CLIENT_SECRET}`)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+      };
+    },
+    refused: (status, error) => status === 400 && error === 'invalid_grant',
+  },
+  x: {
+    rotates: true,
+    build(env, refreshToken) {
+      if (!env.X_CLIENT_ID) return 'X_CLIENT_ID must be set (and X_CLIENT_SECRET for a confidential client) to refresh X tokens.';
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+      // Confidential clients authenticate with Basic; public clients name themselves in the body.
+      if (env.X_CLIENT_SECRET) headers.authorization = `Basic ${btoa(`${env.X_CLIENT_ID}:${env.X_CLIENT_SECRET}`)}`;
+      else form.set('client_id', env.X_CLIENT_ID);
+      return { url: `${env.X_API_URL}/2/oauth2/token`, headers, body: form.toString() };
+    },
+    // X answers a spent or revoked refresh token with 400 invalid_request.
+    refused: (status, error) => status === 400 && (error === 'invalid_grant' || error === 'invalid_request'),
+  },
+  audius: {
+    rotates: true,
+    build(env, refreshToken) {
+      if (!env.AUDIUS_API_KEY) return 'AUDIUS_API_KEY must be set (it is the OAuth client_id) to refresh Audius tokens.';
+      return {
+        url: `${env.AUDIUS_API_URL}/oauth/token`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: env.AUDIUS_API_KEY }),
+      };
+    },
+    refused: (status, error) => status === 400 && error === 'invalid_grant',
+  },
+};
+
 /**
  * Calls a provider's token endpoint with a refresh token. Only the TokenVault Durable Object
  * calls this, so there is one refresh per connection at a time.
  */
 export async function refreshGrant(provider: ProviderName, env: Env, refreshToken: string): Promise<RefreshOutcome> {
-  if (provider !== 'spotify') return { kind: 'misconfigured', detail: `no token endpoint for ${provider}` };
-  if (!env.SPOTIFY_CLIENT_ID || !env.SPOTIFY_CLIENT_SECRET) {
-    return { kind: 'misconfigured', detail: 'SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET must be set as secrets to refresh Spotify tokens.' };
-  }
-  const outcome = await fetchWithRetry(`${env.SPOTIFY_ACCOUNTS_URL}/api/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${btoa(`${env.SPOTIFY_CLIENT_ID}:${env.SPOTIFY_CLIENT_SECRET}`)}`,
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-    },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
-  });
-  if (outcome.kind === 'network') return { kind: 'unavailable', detail: `Spotify's token endpoint: ${outcome.detail}` };
+  const endpoint = ENDPOINTS[provider];
+  const label = PROVIDER_LABELS[provider];
+  const request = endpoint.build(env, refreshToken);
+  if (typeof request === 'string') return { kind: 'misconfigured', detail: request };
+  const outcome = await fetchWithRetry(
+    request.url,
+    { method: 'POST', headers: { ...request.headers, accept: 'application/json' }, body: request.body },
+    { attempts: endpoint.rotates ? 1 : 3 },
+  );
+  if (outcome.kind === 'network') return { kind: 'unavailable', detail: `${label}'s token endpoint: ${outcome.detail}` };
   const res = outcome.response;
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (res.ok && typeof body.access_token === 'string') {
@@ -49,16 +98,16 @@ export async function refreshGrant(provider: ProviderName, env: Env, refreshToke
       },
     };
   }
-  if (res.status === 400 && body.error === 'invalid_grant') {
-    return { kind: 'invalid_grant', detail: 'Spotify no longer accepts the stored refresh token (invalid_grant).' };
+  if (endpoint.refused(res.status, body.error)) {
+    return { kind: 'invalid_grant', detail: `${label} no longer accepts the stored refresh token (${String(body.error)}).` };
   }
-  if (res.status === 401 || (res.status === 400 && body.error === 'invalid_client')) {
-    return { kind: 'misconfigured', detail: 'Spotify rejected the client credentials (SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET).' };
+  if (res.status === 401 || body.error === 'invalid_client' || body.error === 'unauthorized_client') {
+    return { kind: 'misconfigured', detail: `${label} rejected the client credentials.` };
   }
   if (isRetryableStatus(res.status)) {
-    return { kind: 'unavailable', detail: `Spotify's token endpoint answered ${res.status}.`, retryAfter: parseRetryAfter(res.headers.get('retry-after')) };
+    return { kind: 'unavailable', detail: `${label}'s token endpoint answered ${res.status}.`, retryAfter: parseRetryAfter(res.headers.get('retry-after')) };
   }
   // Any other refusal will not pass on a retry: it is for the operator to look at.
   const error = typeof body.error === 'string' ? ` (${body.error.slice(0, 60)})` : '';
-  return { kind: 'misconfigured', detail: `Spotify's token endpoint refused the refresh with ${res.status}${error}.` };
+  return { kind: 'misconfigured', detail: `${label}'s token endpoint refused the refresh with ${res.status}${error}.` };
 }

@@ -16,9 +16,16 @@ interface Stored {
   connectedAt: number;
   updatedAt: number;
   refreshedAt: number | null;
+  providerUserId: string | null;
+}
+
+interface Budget {
+  remaining: number;
+  resetAt: number;
 }
 
 const RECORD = 'connection';
+const budgetKey = (bucket: string) => `budget:${bucket}`;
 /** KV refuses TTLs under 60 s; a token with less life than this left is not cached. */
 const MIN_KV_TTL_S = 60;
 
@@ -51,6 +58,7 @@ export class TokenVault extends DurableObject<Env> {
       connectedAt: previous?.connectedAt ?? now,
       updatedAt: now,
       refreshedAt: null,
+      providerUserId: input.provider_user_id ?? null,
     };
     await this.ctx.storage.put(RECORD, record);
     await this.cacheAccess(record);
@@ -88,7 +96,7 @@ export class TokenVault extends DurableObject<Env> {
     }
     if (record.expiresAt - Date.now() > EXPIRY_MARGIN_MS && current !== rejected) {
       await this.reencryptIfRotated(ring.ring, record, current);
-      return { ok: true, token: current, expiresAt: record.expiresAt };
+      return { ok: true, token: current, expiresAt: record.expiresAt, providerUserId: record.providerUserId ?? null };
     }
     this.inflight ??= this.ctx
       .blockConcurrencyWhile(() => this.refresh(ring.ring))
@@ -128,7 +136,37 @@ export class TokenVault extends DurableObject<Env> {
     // Stored before anyone uses the new access token: a crash after this loses nothing.
     await this.ctx.storage.put(RECORD, next);
     await this.cacheAccess(next);
-    return { ok: true, token: outcome.grant.access_token, expiresAt: next.expiresAt };
+    return { ok: true, token: outcome.grant.access_token, expiresAt: next.expiresAt, providerUserId: next.providerUserId ?? null };
+  }
+
+  /** Keeps the user's own provider id once resolved, so it is looked up once per connection. */
+  async rememberProviderUserId(providerUserId: string): Promise<void> {
+    const record = await this.ctx.storage.get<Stored>(RECORD);
+    if (!record || record.providerUserId === providerUserId) return;
+    const next = { ...record, providerUserId };
+    await this.ctx.storage.put(RECORD, next);
+    await this.cacheAccess(next);
+  }
+
+  /**
+   * Takes up to `want` requests from a fixed-window budget (`limit` per `windowMs`), so a batch
+   * never sends calls the provider is sure to refuse. Storage calls hold other events back, so
+   * two requests of the same user can never both take the last slot.
+   */
+  async reserve(bucket: string, want: number, limit: number, windowMs: number): Promise<{ granted: number; resetAt: number }> {
+    const now = Date.now();
+    let budget = await this.ctx.storage.get<Budget>(budgetKey(bucket));
+    if (!budget || budget.resetAt <= now) budget = { remaining: limit, resetAt: now + windowMs };
+    const granted = Math.max(0, Math.min(want, budget.remaining));
+    await this.ctx.storage.put(budgetKey(bucket), { ...budget, remaining: budget.remaining - granted });
+    return { granted, resetAt: budget.resetAt };
+  }
+
+  /** Aligns a budget with what the provider said (`x-rate-limit-remaining` / `-reset`). */
+  async observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
+    const budget = await this.ctx.storage.get<Budget>(budgetKey(bucket));
+    if (budget && budget.resetAt > Date.now() && budget.remaining <= remaining && budget.resetAt >= resetAt) return;
+    await this.ctx.storage.put(budgetKey(bucket), { remaining: Math.min(remaining, budget?.remaining ?? remaining), resetAt: Math.max(resetAt, budget?.resetAt ?? 0) });
   }
 
   /** Moves tokens still encrypted under an older key to the current one (key rotation). */
@@ -171,7 +209,7 @@ export class TokenVault extends DurableObject<Env> {
       await this.env.TOKENS.delete(key);
       return;
     }
-    await this.env.TOKENS.put(key, record.access, { expirationTtl: ttl, metadata: { expires_at: record.expiresAt } });
+    await this.env.TOKENS.put(key, record.access, { expirationTtl: ttl, metadata: { expires_at: record.expiresAt, me: record.providerUserId ?? null } });
   }
 }
 
@@ -187,6 +225,7 @@ function toStatus(r: Stored): ConnectionStatus {
     scope: r.scope ? r.scope.split(/\s+/).filter(Boolean) : [],
     access_token_expires_at: iso(r.expiresAt),
     has_refresh_token: r.refresh !== null,
+    provider_user_id: r.providerUserId ?? null,
     encryption_key_id: keyIdOf(r.access) ?? null,
     connected_at: iso(r.connectedAt),
     updated_at: iso(r.updatedAt),

@@ -1,14 +1,18 @@
 import type { Env } from '../env';
 import { Problem, type ProblemBody, problemBody } from '../http/problem';
-import { accessToken } from '../tokens/access';
+import { accessToken, vaultFor } from '../tokens/access';
+import { PROVIDER_LABELS } from '../tokens/token-endpoint';
 import type { ConnectionId, TokenResult } from '../tokens/types';
 import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from './retry';
 
 export type CallOutcome =
-  | { ok: true; status: number; json: unknown }
-  | { ok: false; problem: ProblemBody; retryAfter?: number };
+  | { ok: true; status: number; json: unknown; headers: Headers }
+  | { ok: false; problem: ProblemBody; retryAfter?: number; headers?: Headers };
 
-const LABEL = { spotify: 'Spotify' } as const;
+export interface CallOptions {
+  /** Extra request headers (an app API key on reads, say). */
+  headers?: Record<string, string>;
+}
 
 /**
  * Authorized calls to one provider for one connection. Holds the access token for the
@@ -17,6 +21,7 @@ const LABEL = { spotify: 'Spotify' } as const;
  */
 export class UpstreamSession {
   private token = '';
+  private me: string | null = null;
 
   private constructor(
     readonly env: Env,
@@ -29,22 +34,45 @@ export class UpstreamSession {
     const result = await accessToken(env, id);
     if (!result.ok) throw tokenProblem(result, id);
     session.token = result.token;
+    session.me = result.providerUserId;
     return session;
   }
 
   get label(): string {
-    return LABEL[this.id.provider];
+    return PROVIDER_LABELS[this.id.provider];
   }
 
-  async call(method: string, url: string, body?: unknown): Promise<CallOutcome> {
+  /**
+   * The user's own id at the provider (X and Audius paths need it): kept with the connection,
+   * resolved with `resolve` the first time and remembered by the vault from then on.
+   */
+  async providerUserId(resolve: () => Promise<string>): Promise<string> {
+    if (this.me) return this.me;
+    const me = await resolve();
+    await vaultFor(this.env, this.id).rememberProviderUserId(me);
+    this.me = me;
+    return me;
+  }
+
+  /** Takes up to `want` calls from this connection's budget `bucket` (see TokenVault.reserve). */
+  reserve(bucket: string, want: number, limit: number, windowMs: number) {
+    return vaultFor(this.env, this.id).reserve(bucket, want, limit, windowMs);
+  }
+
+  /** Tells the budget what the provider's rate-limit headers said. */
+  observe(bucket: string, remaining: number, resetAt: number) {
+    return vaultFor(this.env, this.id).observe(bucket, remaining, resetAt);
+  }
+
+  async call(method: string, url: string, body?: unknown, options: CallOptions = {}): Promise<CallOutcome> {
     let token = this.token;
-    let res = await this.send(method, url, token, body);
+    let res = await this.send(method, url, token, body, options);
     if (res.kind === 'response' && res.response.status === 401) {
       await res.response.body?.cancel();
       const renewed = await accessToken(this.env, this.id, token);
       if (!renewed.ok) return { ok: false, problem: tokenProblem(renewed, this.id).body() };
       token = this.token = renewed.token;
-      res = await this.send(method, url, token, body);
+      res = await this.send(method, url, token, body, options);
     }
     if (res.kind === 'network') {
       return { ok: false, problem: problemBody(503, 'upstream-unavailable', `${this.label}: ${res.detail} (after ${res.attempts} attempts).`) };
@@ -62,12 +90,12 @@ export class UpstreamSession {
     } catch {
       json = undefined;
     }
-    if (response.ok) return { ok: true, status: response.status, json };
-    return this.failure(response, json, res.attempts);
+    if (response.ok) return { ok: true, status: response.status, json, headers: response.headers };
+    return { ...this.failure(response, json, res.attempts), headers: response.headers };
   }
 
-  private send(method: string, url: string, token: string, body?: unknown) {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+  private send(method: string, url: string, token: string, body: unknown, options: CallOptions) {
+    const headers: Record<string, string> = { ...options.headers, authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     return fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   }
@@ -101,7 +129,7 @@ function upstreamMessage(json: unknown): string | undefined {
 }
 
 export function tokenProblem(result: Extract<TokenResult, { ok: false }>, id: ConnectionId): Problem {
-  const who = `user '${id.user}' on ${LABEL[id.provider]}`;
+  const who = `user '${id.user}' on ${PROVIDER_LABELS[id.provider]}`;
   switch (result.reason) {
     case 'not_connected':
       return new Problem(404, 'not-connected', `No connection for ${who}. Import tokens with PUT /v1/users/${id.user}/connections/${id.provider}.`);

@@ -18,7 +18,7 @@ describe('follow artists through the worker against Prism', () => {
     const body = (await res.json()) as { results: { id: string; status: string }[]; summary: Record<string, number> };
     expect(body.results.map((r) => r.id)).toEqual(ids);
     expect(body.results.every((r) => r.status === 'done')).toBe(true);
-    expect(body.summary).toEqual({ done: 120, pending: 0, failed: 0, skipped: 0 });
+    expect(body.summary).toEqual({ done: 120, pending: 0, deferred: 0, failed: 0, skipped: 0 });
     const made = await calls();
     expect(made).toHaveLength(3);
     expect(made.every((c) => c.method === 'PUT' && c.path === '/me/following' && c.query.type === 'artist')).toBe(true);
@@ -162,7 +162,7 @@ describe('when Spotify refuses or rate limits', () => {
     expect(body.type).toBe('urn:crossfollow:problem:upstream-error');
     expect(body.detail).toContain('scope');
     expect(body.results.map((r) => [r.id, r.status, r.problem.upstream_status])).toEqual(ids.map((id) => [id, 'failed', 403]));
-    expect(body.summary).toEqual({ done: 0, pending: 0, failed: 3, skipped: 0 });
+    expect(body.summary).toEqual({ done: 0, pending: 0, deferred: 0, failed: 3, skipped: 0 });
   });
 
   it('retries a 429 honouring Retry-After, then answers 503 with Retry-After and each item', async () => {

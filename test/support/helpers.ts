@@ -40,27 +40,45 @@ export function call(key: string, method: string, path: string, body?: unknown, 
 }
 
 /** Imports tokens for `user` and returns the access token the API will be called with. */
-export async function connect(key: string, user: string, tokens: { access_token?: string; refresh_token?: string; expires_in?: number } = {}) {
+export async function connect(
+  key: string,
+  user: string,
+  tokens: { access_token?: string; refresh_token?: string; expires_in?: number; provider_user_id?: string } = {},
+  provider: 'spotify' | 'x' | 'audius' = 'spotify',
+) {
   const access_token = tokens.access_token ?? unique('at');
-  const res = await call(key, 'PUT', `/v1/users/${user}/connections/spotify`, {
+  const res = await call(key, 'PUT', `/v1/users/${user}/connections/${provider}`, {
     access_token,
     refresh_token: tokens.refresh_token ?? unique('rt'),
     expires_in: tokens.expires_in ?? 3600,
     scope: 'user-follow-read user-follow-modify',
+    ...(tokens.provider_user_id ? { provider_user_id: tokens.provider_user_id } : {}),
   });
   if (res.status !== 201 && res.status !== 200) throw new Error(`import failed: ${res.status} ${await res.text()}`);
   return access_token;
 }
 
 /** Calls the recording proxy in front of one upstream's Prism saw, optionally only those matching. */
-export async function mockCalls(upstream: 'spotify-api' | 'spotify-accounts', match: (c: MockCall) => boolean = () => true): Promise<MockCall[]> {
+export async function mockCalls(upstream: 'spotify-api' | 'spotify-accounts' | 'x-api' | 'audius-api', match: (c: MockCall) => boolean = () => true): Promise<MockCall[]> {
   const res = await fetch(`${inject('mockUrls')[upstream]}/__mock/calls`);
   const calls = (await res.json()) as MockCall[];
   return calls.filter(match);
 }
 
 export const byToken = (token: string) => (c: MockCall) => c.authorization === `Bearer ${token}`;
-export const byRefreshToken = (rt: string) => (c: MockCall) => new URLSearchParams(c.body).get('refresh_token') === rt;
+/** Token-endpoint calls that sent refresh token `rt` (form-encoded, or JSON for Audius). */
+export const byRefreshToken = (rt: string) => (c: MockCall) => refreshTokenSent(c) === rt;
+
+export function refreshTokenSent(c: MockCall): string | null {
+  if (c.contentType?.includes('json')) {
+    try {
+      return (JSON.parse(c.body) as { refresh_token?: string }).refresh_token ?? null;
+    } catch {
+      return null;
+    }
+  }
+  return new URLSearchParams(c.body).get('refresh_token');
+}
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

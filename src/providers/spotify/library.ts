@@ -5,7 +5,8 @@ import { byUri, checkFollows, checkLibraryUris, writeFollows, writeLibraryUris }
 import { api, familyOf } from './http';
 import { checkSpotifyId, checkSpotifyUri, list } from './ids';
 import { normalizeItem } from './normalize';
-import { offsetOf, offsetPage } from './paging';
+import { offsetOf } from '../cursor';
+import { offsetPage } from './paging';
 
 type SavedType = Exclude<LibraryType, 'playlist'>;
 

@@ -1,4 +1,3 @@
-import { validationProblem } from '../../http/problem';
 import { encodeCursor } from '../cursor';
 import type { NormalizedItem, Page } from '../types';
 import type { UpstreamSession } from '../../upstream/session';
@@ -10,13 +9,6 @@ interface OffsetPage {
   offset?: number;
   limit?: number;
   total?: number;
-}
-
-/** The offset a caller's decoded cursor stands for (cursors of offset lists hold the offset). */
-export function offsetOf(after: string | undefined): number {
-  if (after === undefined) return 0;
-  if (!/^\d{1,7}$/.test(after)) throw validationProblem([{ parameter: 'cursor', detail: 'this cursor belongs to another list; pass next_cursor from this list unchanged' }]);
-  return Number(after);
 }
 
 /**

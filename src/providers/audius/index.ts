@@ -1,0 +1,69 @@
+import type { UpstreamSession } from '../../upstream/session';
+import { mapConcurrent } from '../../upstream/batch';
+import { concurrencyOf, resultsInBatches } from '../batches';
+import { encodeCursor, offsetOf } from '../cursor';
+import { withHandles } from '../handles';
+import { problemBody } from '../../http/problem';
+import type { ItemResult, ListOptions, Page, Provider } from '../types';
+import { call, getJson, idQuery, me } from './http';
+import { checkAudiusUser, normalizeAudius, normalizeAudiusProfile } from './items';
+import { audiusLibrary } from './library';
+
+const BULK = 50;
+
+/** Follows or unfollows one user a call; the result carries the transaction hash. */
+async function write(session: UpstreamSession, method: 'POST' | 'DELETE', ids: string[]): Promise<ItemResult[]> {
+  const self = await me(session);
+  return mapConcurrent(ids, concurrencyOf(session), async (id): Promise<ItemResult> => {
+    const outcome = await call(session, method, `/users/${id}/follow?user_id=${self}`);
+    if (!outcome.ok) return { id, status: 'failed', problem: outcome.problem };
+    const hash = (outcome.json as { transaction_hash?: string })?.transaction_hash;
+    return hash ? { id, status: 'done', transaction_hash: hash } : { id, status: 'done' };
+  });
+}
+
+/** `does_current_user_follow` from a bulk user lookup, not one call per id. */
+async function contains(session: UpstreamSession, ids: string[]): Promise<ItemResult[]> {
+  const self = await me(session);
+  return resultsInBatches(session, ids, BULK, async (batch) => {
+    const outcome = await call(session, 'GET', `/users?user_id=${self}&${idQuery(batch)}`);
+    if (!outcome.ok) return batch.map((id): ItemResult => ({ id, status: 'failed', problem: outcome.problem }));
+    const found = new Map(((outcome.json as { data?: { id: string; does_current_user_follow?: boolean }[] }).data ?? []).map((u) => [u.id, u]));
+    return batch.map((id): ItemResult => {
+      const user = found.get(id);
+      return user ? { id, status: 'done', following: user.does_current_user_follow === true } : { id, status: 'failed', problem: problemBody(502, 'upstream-error', `Audius has no user ${id}.`, { upstream_status: 404 }) };
+    });
+  });
+}
+
+async function list(session: UpstreamSession, relation: 'following' | 'followers', options: ListOptions): Promise<Page> {
+  const self = await me(session);
+  const offset = offsetOf(options.after);
+  const page = await getJson<{ data?: unknown[] }>(session, `/users/${self}/${relation}?offset=${offset}&limit=${options.limit}&user_id=${self}`);
+  const data = page.data ?? [];
+  return {
+    items: data.map((u) => normalizeAudius(u, 'user', options.raw)),
+    next_cursor: data.length === options.limit ? encodeCursor(String(offset + options.limit)) : null,
+  };
+}
+
+const byHandle = (session: UpstreamSession) => (handle: string) => call(session, 'GET', `/users/handle/${encodeURIComponent(handle)}`);
+const idOf = (json: unknown) => (json as { data?: { id?: string } })?.data?.id;
+const resolving = (session: UpstreamSession, ids: string[], run: (ids: string[]) => Promise<ItemResult[]>) => withHandles(session, ids, byHandle(session), idOf, run);
+
+export const audius: Provider = {
+  name: 'audius',
+  followTypes: ['user'],
+  listTypes: ['user'],
+  maxListLimit: 100,
+  checkId: (_type, id) => checkAudiusUser(id),
+  follow: (session, _type, ids) => resolving(session, ids, (resolved) => write(session, 'POST', resolved)),
+  unfollow: (session, _type, ids) => resolving(session, ids, (resolved) => write(session, 'DELETE', resolved)),
+  contains: (session, _type, ids) => resolving(session, ids, (resolved) => contains(session, resolved)),
+  listFollows: (session, _type, options) => list(session, 'following', options),
+  listFollowers: (session, options) => list(session, 'followers', options),
+  library: audiusLibrary,
+  async profile(session, raw) {
+    return normalizeAudiusProfile((await getJson<{ data: unknown }>(session, '/me')).data, raw);
+  },
+};

@@ -1,0 +1,59 @@
+import { problemBody } from '../../http/problem';
+import { mapConcurrent } from '../../upstream/batch';
+import type { UpstreamSession } from '../../upstream/session';
+import { concurrencyOf, resultsInBatches } from '../batches';
+import { encodeCursor, offsetOf } from '../cursor';
+import type { ItemResult, LibraryAdapter, LibraryType, ListOptions, Page } from '../types';
+import { call, getJson, idQuery, me } from './http';
+import { checkAudiusId, normalizeAudius } from './items';
+
+const BULK = 50;
+/** Albums are playlists on Audius: they are saved through the playlist endpoints. */
+const kindOf = (type: LibraryType) => (type === 'track' ? 'tracks' : 'playlists');
+
+/** Saves or removes one item a call; the result carries the transaction hash Audius gives. */
+async function write(session: UpstreamSession, method: 'POST' | 'DELETE', type: LibraryType, ids: string[]): Promise<ItemResult[]> {
+  const self = await me(session);
+  return mapConcurrent(ids, concurrencyOf(session), async (id): Promise<ItemResult> => {
+    const outcome = await call(session, method, `/${kindOf(type)}/${id}/favorites?user_id=${self}`);
+    if (!outcome.ok) return { id, status: 'failed', problem: outcome.problem };
+    const hash = (outcome.json as { transaction_hash?: string })?.transaction_hash;
+    return hash ? { id, status: 'done', transaction_hash: hash } : { id, status: 'done' };
+  });
+}
+
+/** `has_current_user_saved` from a bulk lookup, not one call per id. */
+async function contains(session: UpstreamSession, type: LibraryType, ids: string[]): Promise<ItemResult[]> {
+  const self = await me(session);
+  return resultsInBatches(session, ids, BULK, async (batch) => {
+    const outcome = await call(session, 'GET', `/${kindOf(type)}?user_id=${self}&${idQuery(batch)}`);
+    if (!outcome.ok) return batch.map((id): ItemResult => ({ id, status: 'failed', problem: outcome.problem }));
+    const found = new Map(((outcome.json as { data?: { id: string; has_current_user_saved?: boolean }[] }).data ?? []).map((i) => [i.id, i]));
+    return batch.map((id): ItemResult => {
+      const item = found.get(id);
+      return item ? { id, status: 'done', following: item.has_current_user_saved === true } : { id, status: 'failed', problem: problemBody(502, 'upstream-error', `Audius has no ${type} ${id}.`, { upstream_status: 404 }) };
+    });
+  });
+}
+
+async function list(session: UpstreamSession, type: LibraryType, options: ListOptions): Promise<Page> {
+  const self = await me(session);
+  const offset = offsetOf(options.after);
+  const page = await getJson<{ data?: { timestamp?: string; item: unknown }[] }>(session, `/users/${self}/library/${type}s?offset=${offset}&limit=${options.limit}&type=favorite&user_id=${self}`);
+  const data = page.data ?? [];
+  return {
+    items: data.map((entry) => ({ ...normalizeAudius(entry.item, type, false, entry.timestamp), ...(options.raw ? { raw: entry } : {}) })),
+    // Audius lists say nothing of a next page: a full page means there may be one.
+    next_cursor: data.length === options.limit ? encodeCursor(String(offset + options.limit)) : null,
+  };
+}
+
+export const audiusLibrary: LibraryAdapter = {
+  types: ['track', 'album', 'playlist'],
+  listTypes: ['track', 'album', 'playlist'],
+  checkId: (_type, id) => checkAudiusId(id),
+  save: (session, type, ids) => write(session, 'POST', type, ids),
+  remove: (session, type, ids) => write(session, 'DELETE', type, ids),
+  contains,
+  list,
+};

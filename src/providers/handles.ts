@@ -1,0 +1,41 @@
+import { problemBody } from '../http/problem';
+import { mapConcurrent } from '../upstream/batch';
+import type { CallOutcome, UpstreamSession } from '../upstream/session';
+import { concurrencyOf } from './batches';
+import type { ItemResult } from './types';
+
+/**
+ * Runs `run` over provider ids when some were given as handles (`@name`): each handle is looked
+ * up first (one call each), a handle that does not resolve fails alone, and every result is
+ * reported under the id the caller gave, with `resolved_id` where a handle was resolved.
+ */
+export async function withHandles(
+  session: UpstreamSession,
+  given: string[],
+  lookup: (handle: string) => Promise<CallOutcome>,
+  idOf: (json: unknown) => string | undefined,
+  run: (ids: string[]) => Promise<ItemResult[]>,
+): Promise<ItemResult[]> {
+  const handles = given.filter((g) => g.startsWith('@'));
+  const resolved = new Map<string, string>();
+  const failures = new Map<string, ItemResult>();
+  await mapConcurrent(handles, concurrencyOf(session), async (handle) => {
+    const outcome = await lookup(handle.slice(1));
+    const id = outcome.ok ? idOf(outcome.json) : undefined;
+    if (id) resolved.set(handle, id);
+    else {
+      const problem = outcome.ok ? problemBody(502, 'upstream-error', `${session.label} answered the lookup of ${handle} without an id.`) : outcome.problem;
+      failures.set(handle, { id: handle, status: 'failed', problem });
+    }
+  });
+  const runnable = given.filter((g) => !failures.has(g));
+  const ids = [...new Set(runnable.map((g) => resolved.get(g) ?? g))];
+  const byId = new Map((await run(ids)).map((r) => [r.id, r]));
+  return given.map((g) => {
+    const failure = failures.get(g);
+    if (failure) return failure;
+    const id = resolved.get(g) ?? g;
+    const result = byId.get(id) ?? { id, status: 'skipped' as const, reason: 'not-processed' };
+    return resolved.has(g) ? { ...result, id: g, resolved_id: id } : result;
+  });
+}

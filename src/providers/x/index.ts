@@ -1,0 +1,109 @@
+import { Problem, problemBody } from '../../http/problem';
+import { mapConcurrent } from '../../upstream/batch';
+import { parseRetryAfter } from '../../upstream/retry';
+import type { CallOutcome, UpstreamSession } from '../../upstream/session';
+import { concurrencyOf, resultsInBatches } from '../batches';
+import { encodeCursor } from '../cursor';
+import { withHandles } from '../handles';
+import type { ItemResult, ListOptions, Page, Provider } from '../types';
+import { checkXUser, normalizeXProfile, normalizeXUser } from './users';
+
+/** X allows 50 follow (and 50 unfollow) requests per 15 minutes per user. */
+export const X_FOLLOW_BUDGET = { limit: 50, windowMs: 15 * 60_000 };
+const LOOKUP_BATCH = 100;
+
+const api = (session: UpstreamSession, path: string) => `${session.env.X_API_URL}${path}`;
+
+async function getJson<T>(session: UpstreamSession, path: string): Promise<T> {
+  const outcome = await session.call('GET', api(session, path));
+  if (!outcome.ok) throw Problem.fromBody(outcome.problem, outcome.retryAfter);
+  return outcome.json as T;
+}
+
+/** The connected user's X id, looked up once per connection (`GET /2/users/me`). */
+function me(session: UpstreamSession): Promise<string> {
+  return session.providerUserId(async () => (await getJson<{ data: { id: string } }>(session, '/2/users/me')).data.id);
+}
+
+const byUsername = (session: UpstreamSession) => (name: string) => session.call('GET', api(session, `/2/users/by/username/${name}`));
+const idOf = (json: unknown) => (json as { data?: { id?: string } })?.data?.id;
+
+/** The reset time X announced (`x-rate-limit-reset`, epoch seconds), or the budget's own. */
+function resetFrom(outcome: CallOutcome, fallback: number): number {
+  const reset = Number(outcome.headers?.get('x-rate-limit-reset'));
+  if (Number.isFinite(reset) && reset > 0) return reset * 1000;
+  const after = parseRetryAfter(outcome.headers?.get('retry-after'));
+  return after !== undefined ? Date.now() + after * 1000 : fallback;
+}
+
+/**
+ * Follows or unfollows one target a call, within the user's budget: the part that fits runs,
+ * the rest is `deferred` with the time it can run. A 429 defers its item too, and the budget
+ * follows what X's rate-limit headers say.
+ */
+async function write(session: UpstreamSession, op: 'follow' | 'unfollow', targets: string[]): Promise<ItemResult[]> {
+  const source = await me(session);
+  const bucket = `x:${op}`;
+  const { granted, resetAt } = await session.reserve(bucket, targets.length, X_FOLLOW_BUDGET.limit, X_FOLLOW_BUDGET.windowMs);
+  const later = targets.slice(granted).map((id): ItemResult => ({ id, status: 'deferred', retry_at: new Date(resetAt).toISOString() }));
+  const now = await mapConcurrent(targets.slice(0, granted), concurrencyOf(session), async (id): Promise<ItemResult> => {
+    const outcome =
+      op === 'follow'
+        ? await session.call('POST', api(session, `/2/users/${source}/following`), { target_user_id: id })
+        : await session.call('DELETE', api(session, `/2/users/${source}/following/${id}`));
+    const remaining = Number(outcome.headers?.get('x-rate-limit-remaining'));
+    if (Number.isFinite(remaining) && outcome.headers?.get('x-rate-limit-reset')) await session.observe(bucket, remaining, resetFrom(outcome, resetAt));
+    if (!outcome.ok) {
+      if (outcome.problem.upstream_status === 429) {
+        const at = resetFrom(outcome, resetAt);
+        await session.observe(bucket, 0, at);
+        return { id, status: 'deferred', retry_at: new Date(at).toISOString() };
+      }
+      return { id, status: 'failed', problem: outcome.problem };
+    }
+    const pending = (outcome.json as { data?: { pending_follow?: boolean } })?.data?.pending_follow === true;
+    return { id, status: op === 'follow' && pending ? 'pending' : 'done' };
+  });
+  return [...now, ...later];
+}
+
+/** Follow state from `GET /2/users?ids=…&user.fields=connection_status`, 100 users a call. */
+function contains(session: UpstreamSession, ids: string[]): Promise<ItemResult[]> {
+  return resultsInBatches(session, ids, LOOKUP_BATCH, async (batch) => {
+    const outcome = await session.call('GET', api(session, `/2/users?ids=${batch.join(',')}&user.fields=connection_status`));
+    if (!outcome.ok) return batch.map((id): ItemResult => ({ id, status: 'failed', problem: outcome.problem }));
+    const found = new Map(((outcome.json as { data?: { id: string; connection_status?: string[] }[] }).data ?? []).map((u) => [u.id, u]));
+    return batch.map((id): ItemResult => {
+      const user = found.get(id);
+      if (!user) return { id, status: 'failed', problem: problemBody(502, 'upstream-error', `X has no user ${id}.`, { upstream_status: 404 }) };
+      return { id, status: 'done', following: (user.connection_status ?? []).includes('following') };
+    });
+  });
+}
+
+async function list(session: UpstreamSession, relation: 'following' | 'followers', options: ListOptions): Promise<Page> {
+  const source = await me(session);
+  const query = new URLSearchParams({ max_results: String(options.limit), 'user.fields': 'profile_image_url' });
+  if (options.after) query.set('pagination_token', options.after);
+  const page = await getJson<{ data?: unknown[]; meta?: { next_token?: string } }>(session, `/2/users/${source}/${relation}?${query}`);
+  return { items: (page.data ?? []).map((u) => normalizeXUser(u, options.raw)), next_cursor: page.meta?.next_token ? encodeCursor(page.meta.next_token) : null };
+}
+
+const resolving = (session: UpstreamSession, ids: string[], run: (ids: string[]) => Promise<ItemResult[]>) => withHandles(session, ids, byUsername(session), idOf, run);
+
+export const x: Provider = {
+  name: 'x',
+  followTypes: ['user'],
+  listTypes: ['user'],
+  maxListLimit: 1000,
+  checkId: (_type, id) => checkXUser(id),
+  follow: (session, _type, ids) => resolving(session, ids, (resolved) => write(session, 'follow', resolved)),
+  unfollow: (session, _type, ids) => resolving(session, ids, (resolved) => write(session, 'unfollow', resolved)),
+  contains: (session, _type, ids) => resolving(session, ids, (resolved) => contains(session, resolved)),
+  listFollows: (session, _type, options) => list(session, 'following', options),
+  listFollowers: (session, options) => list(session, 'followers', options),
+  async profile(session, raw) {
+    const user = await getJson<{ data: unknown }>(session, '/2/users/me?user.fields=profile_image_url,public_metrics');
+    return normalizeXProfile(user.data, raw);
+  },
+};
