@@ -40,6 +40,7 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
       path: req.url.split('?')[0],
       query: Object.fromEntries(new URL(req.url, 'http://mock').searchParams),
       authorization: req.headers.authorization ?? null,
+      apiKey: req.headers['x-api-key'] ?? null,
       contentType: req.headers['content-type'] ?? null,
       body: body.toString('utf8'),
       status: upstream.status,

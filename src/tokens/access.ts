@@ -52,3 +52,9 @@ function remember(key: string, result: { token: string; expiresAt: number; provi
   if (memory.size >= MEMORY_LIMIT) memory.delete(memory.keys().next().value!);
   memory.set(key, { token: result.token, expiresAt: result.expiresAt, providerUserId: result.providerUserId, freshUntil: Date.now() + MEMORY_TRUST_MS });
 }
+
+/** Adds a just-resolved provider user id to this isolate's cached entry. */
+export function noteProviderUserId(id: ConnectionId, providerUserId: string): void {
+  const hit = memory.get(connectionKey(id));
+  if (hit) hit.providerUserId = providerUserId;
+}

@@ -1,6 +1,6 @@
 import type { Env } from '../env';
 import { Problem, type ProblemBody, problemBody } from '../http/problem';
-import { accessToken, vaultFor } from '../tokens/access';
+import { accessToken, noteProviderUserId, vaultFor } from '../tokens/access';
 import { PROVIDER_LABELS } from '../tokens/token-endpoint';
 import type { ConnectionId, TokenResult } from '../tokens/types';
 import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from './retry';
@@ -50,6 +50,7 @@ export class UpstreamSession {
     if (this.me) return this.me;
     const me = await resolve();
     await vaultFor(this.env, this.id).rememberProviderUserId(me);
+    noteProviderUserId(this.id, me);
     this.me = me;
     return me;
   }

@@ -73,9 +73,9 @@ describe('npm start', () => {
     console.log(`npm start ready in ${readyMs} ms`);
   });
 
-  it('has the demo user connected to Spotify, and follows 120 artists in one call', async () => {
+  it('has the demo user connected to Spotify, X and Audius, and follows 120 artists in one call', async () => {
     const conns = (await (await fetch(`${api}/v1/users/demo/connections`, { headers: demo })).json()) as { connections: { provider: string; status: string }[] };
-    expect(conns.connections).toEqual([expect.objectContaining({ provider: 'spotify', status: 'active' })]);
+    expect(conns.connections.map((c) => `${c.provider} ${c.status}`)).toEqual(['spotify active', 'x active', 'audius active']);
     const ids = Array.from({ length: 120 }, (_, i) => `0TnOYISbd1XYRBk9my${String(i).padStart(4, '0')}`);
     const res = await fetch(`${api}/v1/users/demo/spotify/follows`, { method: 'PUT', headers: demo, body: JSON.stringify({ type: 'artist', ids }) });
     expect(res.status).toBe(200);
@@ -85,6 +85,13 @@ describe('npm start', () => {
     expect(calls.filter((c) => c.method === 'PUT' && c.path === '/me/following')).toHaveLength(3);
   });
 
+  it('follows on X and Audius for the demo user', async () => {
+    for (const [provider, id] of [['x', '783214'], ['audius', 'nlGNe']]) {
+      const res = await fetch(`${api}/v1/users/demo/${provider}/follows`, { method: 'PUT', headers: demo, body: JSON.stringify({ type: 'user', ids: [id] }) });
+      expect(res.status, provider).toBe(200);
+    }
+  });
+
   it('lets the operator create a key with the local ADMIN_TOKEN', async () => {
     const res = await fetch(`${api}/admin/apps`, { method: 'POST', headers: { authorization: 'Bearer local-admin-token', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'e2e' }) });
     expect(res.status).toBe(201);
@@ -92,7 +99,7 @@ describe('npm start', () => {
 
   it('stops every process it started on Ctrl-C', async () => {
     const prismPids = [...output.matchAll(/prism pid (\d+)/g)].map((m) => Number(m[1]));
-    expect(prismPids, output).toHaveLength(2);
+    expect(prismPids, output).toHaveLength(4);
     expect(prismPids.every(alive)).toBe(true);
     process.kill(-child.pid!, 'SIGINT');
     const deadline = Date.now() + 20_000;
@@ -106,6 +113,6 @@ describe('npm start', () => {
     }
     expect(await portOpen(PORT)).toBe(false);
     expect(await portOpen(MOCKS_PORT)).toBe(false);
-    expect(await portOpen(MOCKS_PORT + 1)).toBe(false);
+    for (const offset of [1, 2, 3]) expect(await portOpen(MOCKS_PORT + offset)).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ export interface MockCall {
   path: string;
   query: Record<string, string>;
   authorization: string | null;
+  apiKey: string | null;
   contentType: string | null;
   body: string;
   status: number;

@@ -1,0 +1,162 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { forgetInMemory, vaultFor } from '../../src/tokens/access';
+import { decrypt, keyringFrom } from '../../src/tokens/crypto';
+import { cacheKey, connectionKey, type ConnectionId } from '../../src/tokens/types';
+import { byRefreshToken, byToken, call, connect, mockCalls, newApp, refreshTokenSent, unique } from '../support/helpers';
+
+const ME = '2244994945'; // the id GET /2/users/me answers in openapi/x.yaml
+const FOLLOWED = '783214';
+const PROTECTED = '1111111111';
+const MISSING = '9999999999';
+
+async function setup(tokens: Parameters<typeof connect>[2] = {}) {
+  const { key, app } = await newApp();
+  const token = await connect(key, 'xu', tokens, 'x');
+  return { key, app, token, calls: () => mockCalls('x-api', byToken(token)) };
+}
+
+const ids = (n: number, from = 100) => Array.from({ length: n }, (_, i) => String(from + i));
+type Batch = { results: { id: string; status: string; following?: boolean; retry_at?: string; resolved_id?: string }[]; summary: Record<string, number> };
+
+describe('X follows', () => {
+  it('follows one target a call as the connected user, looking that user up once', async () => {
+    const { key, calls } = await setup();
+    const targets = ids(3);
+    for (let round = 0; round < 2; round++) {
+      const res = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: targets });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Batch).results.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+    }
+    const made = await calls();
+    expect(made.filter((c) => c.path === '/2/users/me')).toHaveLength(1);
+    const follows = made.filter((c) => c.method === 'POST');
+    expect(follows).toHaveLength(6);
+    expect(follows.every((c) => c.path === `/2/users/${ME}/following` && c.violations.length === 0)).toBe(true);
+    expect(follows.slice(0, 3).map((c) => JSON.parse(c.body).target_user_id).sort()).toEqual(targets);
+  });
+
+  it('reports a protected account as pending, not done', async () => {
+    const { key } = await setup({ provider_user_id: ME });
+    const res = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: [PROTECTED, '42'] });
+    const body = (await res.json()) as Batch;
+    expect(body.results.map((r) => [r.id, r.status])).toEqual([[PROTECTED, 'pending'], ['42', 'done']]);
+    expect(body.summary.pending).toBe(1);
+  });
+
+  it('resolves @usernames and reports under the name given', async () => {
+    const { key, calls } = await setup({ provider_user_id: ME });
+    const res = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ['@XDevelopers'] });
+    expect(((await res.json()) as Batch).results).toEqual([{ id: '@XDevelopers', status: 'done', resolved_id: '2244994945' }]);
+    expect((await calls()).map((c) => `${c.method} ${c.path}`)).toEqual(['GET /2/users/by/username/XDevelopers', `POST /2/users/${ME}/following`]);
+  });
+
+  it('unfollows with DELETE /2/users/{me}/following/{target}', async () => {
+    const { key, calls } = await setup({ provider_user_id: ME });
+    expect((await call(key, 'DELETE', '/v1/users/xu/x/follows', { type: 'user', ids: ['42'] })).status).toBe(200);
+    expect((await calls()).map((c) => `${c.method} ${c.path}`)).toEqual([`DELETE /2/users/${ME}/following/42`]);
+  });
+
+  it('does what fits the 50-per-15-minutes budget and defers the rest with Retry-After', async () => {
+    const { key, calls } = await setup({ provider_user_id: ME });
+    const targets = ids(60);
+    const res = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: targets });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Batch;
+    expect(body.summary).toMatchObject({ done: 50, deferred: 10 });
+    expect(body.results.map((r) => r.id)).toEqual(targets);
+    expect(body.results.slice(50).every((r) => r.status === 'deferred' && Date.parse(r.retry_at!) > Date.now())).toBe(true);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(800);
+    expect(retryAfter).toBeLessThanOrEqual(900);
+    expect((await calls()).filter((c) => c.method === 'POST')).toHaveLength(50);
+    // The budget is spent: the next batch burns no calls at all.
+    const again = (await (await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ids(2, 900) })).json()) as Batch;
+    expect(again.results.map((r) => r.status)).toEqual(['deferred', 'deferred']);
+    expect((await calls()).filter((c) => c.method === 'POST')).toHaveLength(50);
+  });
+});
+
+describe('X checks and lists', () => {
+  it('checks 150 users with 2 lookups of connection_status, not by paging follows', async () => {
+    const { key, calls } = await setup();
+    const check = [FOLLOWED, MISSING, ...ids(148)];
+    const body = (await (await call(key, 'POST', '/v1/users/xu/x/follows/contains', { type: 'user', ids: check })).json()) as Batch & { type: string };
+    expect(body.results[0]).toEqual({ id: FOLLOWED, status: 'done', following: true });
+    expect(body.results[1]!.status).toBe('failed');
+    expect(body.results.slice(2).every((r) => r.following === false)).toBe(true);
+    const made = await calls();
+    expect(made.map((c) => c.path)).toEqual(['/2/users', '/2/users']);
+    expect(made.map((c) => c.query.ids!.split(',').length).sort((a, b) => a - b)).toEqual([50, 100]);
+    expect(made.every((c) => c.query['user.fields'] === 'connection_status' && c.violations.length === 0)).toBe(true);
+  });
+
+  it('lists following and followers with pagination tokens behind an opaque cursor', async () => {
+    const { key, calls } = await setup({ provider_user_id: ME });
+    const first = (await (await call(key, 'GET', '/v1/users/xu/x/follows?type=user&limit=1000')).json()) as { items: Record<string, unknown>[]; next_cursor: string };
+    expect(first.items[0]).toEqual({ id: '783214', type: 'user', uri: 'x:user:783214', name: 'X', url: 'https://x.com/X', image: 'https://pbs.twimg.com/profile_images/783214_normal.jpg' });
+    const second = (await (await call(key, 'GET', `/v1/users/xu/x/follows?type=user&cursor=${first.next_cursor}`)).json()) as { next_cursor: string | null };
+    expect(second.next_cursor).toBeNull();
+    const followers = await call(key, 'GET', '/v1/users/xu/x/followers?limit=10');
+    expect(followers.status).toBe(200);
+    const made = await calls();
+    expect(made.map((c) => `${c.path} ${c.query.max_results} ${c.query.pagination_token ?? '-'}`)).toEqual([
+      `/2/users/${ME}/following 1000 -`,
+      `/2/users/${ME}/following 20 7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i`,
+      `/2/users/${ME}/followers 10 -`,
+    ]);
+    expect(made.every((c) => c.violations.length === 0)).toBe(true);
+  });
+
+  it('answers the profile from GET /2/users/me', async () => {
+    const { key } = await setup();
+    const body = (await (await call(key, 'GET', '/v1/users/xu/x/profile')).json()) as { profile: { id: string; url: string } };
+    expect(body.profile).toMatchObject({ id: ME, url: 'https://x.com/XDevelopers' });
+  });
+
+  it('refuses what X cannot do with 422 unsupported-operation, and bad ids with 422 pointers', async () => {
+    const { key, calls } = await setup();
+    const library = await call(key, 'PUT', '/v1/users/xu/x/library', { type: 'track', ids: ['1'] });
+    expect(library.status).toBe(422);
+    expect(await library.json()).toMatchObject({ type: 'urn:crossfollow:problem:unsupported-operation', provider: 'x' });
+    const artist = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'artist', ids: ['1'] });
+    expect(await artist.json()).toMatchObject({ type: 'urn:crossfollow:problem:unsupported-operation' });
+    const bad = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ['12a', '@way-too-long-for-x-name'] });
+    expect(((await bad.json()) as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/ids/0', '/ids/1']);
+    const spotifyFollowers = await call(key, 'GET', '/v1/users/xu/spotify/followers');
+    expect(spotifyFollowers.status).toBe(422);
+    expect(await calls()).toHaveLength(0);
+  });
+});
+
+describe('X refresh tokens rotate on every refresh', () => {
+  it('20 concurrent requests make one refresh; the new refresh token is stored and the old one never sent again', async () => {
+    const { key, app } = await newApp();
+    const first = unique('slow-rt');
+    await connect(key, 'rot', { refresh_token: first, expires_in: 0, provider_user_id: ME }, 'x');
+    const responses = await Promise.all(Array.from({ length: 20 }, () => call(key, 'POST', '/v1/users/rot/x/follows/contains', { type: 'user', ids: ['42'] })));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const calls1 = await mockCalls('x-api', (c) => c.path === '/2/oauth2/token' && refreshTokenSent(c) === first);
+    expect(calls1).toHaveLength(1);
+    expect(new URLSearchParams(calls1[0]!.body).get('client_id')).toBe('test-x-client');
+    // The rotated refresh token is what is stored now.
+    const id: ConnectionId = { app, user: 'rot', provider: 'x' };
+    const stored = async () => {
+      const record = await runInDurableObject(vaultFor(env, id), (_i, state) => state.storage.get<{ refresh: string }>('connection'));
+      return decrypt(await keyringFrom(env.TOKEN_KEYS), record!.refresh, connectionKey(id));
+    };
+    const second = await stored();
+    expect(second).toMatch(/^mock-rt-/);
+    // Expire again: the next refresh sends the rotated token, and the first is never sent again.
+    await runInDurableObject(vaultFor(env, id), async (_i, state) => {
+      const record = (await state.storage.get<{ expiresAt: number }>('connection'))!;
+      await state.storage.put('connection', { ...record, expiresAt: Date.now() - 1 });
+    });
+    await env.TOKENS.delete(cacheKey(id));
+    forgetInMemory(id);
+    expect((await call(key, 'POST', '/v1/users/rot/x/follows/contains', { type: 'user', ids: ['42'] })).status).toBe(200);
+    expect(await mockCalls('x-api', byRefreshToken(second))).toHaveLength(1);
+    expect(await mockCalls('x-api', byRefreshToken(first))).toHaveLength(1);
+    expect(await stored()).not.toBe(second);
+  });
+});
