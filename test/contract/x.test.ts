@@ -116,9 +116,16 @@ describe('X checks and lists', () => {
 
   it('refuses what X cannot do with 422 unsupported-operation, and bad ids with 422 pointers', async () => {
     const { key, calls } = await setup();
-    const library = await call(key, 'PUT', '/v1/users/xu/x/library', { type: 'track', ids: ['1'] });
-    expect(library.status).toBe(422);
-    expect(await library.json()).toMatchObject({ type: 'urn:crossfollow:problem:unsupported-operation', provider: 'x' });
+    for (const [method, path, body] of [
+      ['PUT', '/v1/users/xu/x/library', { type: 'track', ids: ['1'] }],
+      ['DELETE', '/v1/users/xu/x/library', { type: 'track', ids: ['1'] }],
+      ['POST', '/v1/users/xu/x/library/contains', { type: 'track', ids: ['1'] }],
+      ['GET', '/v1/users/xu/x/library?type=track'],
+    ] as const) {
+      const library = await call(key, method, path, body);
+      expect(library.status, `${method} ${path}`).toBe(422);
+      expect(await library.json()).toMatchObject({ type: 'urn:crossfollow:problem:unsupported-operation', provider: 'x' });
+    }
     const artist = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'artist', ids: ['1'] });
     expect(await artist.json()).toMatchObject({ type: 'urn:crossfollow:problem:unsupported-operation' });
     const bad = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ['12a', '@way-too-long-for-x-name'] });
