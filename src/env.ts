@@ -1,3 +1,4 @@
+import type { IdempotencyStore } from './idempotency/store';
 import type { TokenVault } from './tokens/vault';
 
 /** Bindings, vars and secrets of the worker; wrangler.toml and the README list each with its default. */
@@ -5,6 +6,7 @@ export interface Env {
   APPS: KVNamespace;
   TOKENS: KVNamespace;
   TOKEN_VAULT: DurableObjectNamespace<TokenVault>;
+  IDEMPOTENCY: DurableObjectNamespace<IdempotencyStore>;
   SPOTIFY_API_URL: string;
   SPOTIFY_ACCOUNTS_URL: string;
   X_API_URL: string;

@@ -6,6 +6,7 @@ import { apiKeyAuth } from './auth/middleware';
 import { isLocalDemo, seedDemo } from './demo';
 import type { AppEnv } from './env';
 import { Problem } from './http/problem';
+import { idempotencyKey } from './idempotency/middleware';
 import { KeyringError } from './tokens/crypto';
 import { problemOnInvalid } from './http/validation';
 import { admin } from './routes/admin';
@@ -14,6 +15,7 @@ import { follows } from './routes/follows';
 import { library } from './routes/library';
 import { profiles } from './routes/profiles';
 
+export { IdempotencyStore } from './idempotency/store';
 export { TokenVault } from './tokens/vault';
 
 const app = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
@@ -25,7 +27,9 @@ app.use('*', async (c, next) => {
 });
 
 app.get('/', (c) => c.json({ name: 'crossfollow', openapi: '/openapi.json' }));
-app.use('/v1/*', apiKeyAuth());
+app.use('/v1/users/*', apiKeyAuth());
+app.use('/v1/connections/*', apiKeyAuth());
+app.use('/v1/users/*', idempotencyKey());
 app.route('/', follows);
 app.route('/', library);
 app.route('/', profiles);

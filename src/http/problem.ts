@@ -15,6 +15,8 @@ const TITLES = {
   'reauth-required': 'The user must connect this provider again',
   'upstream-error': 'The provider refused part of the request',
   'upstream-unavailable': 'The provider is unavailable or rate limiting; retry later',
+  'idempotency-key-reused': 'The Idempotency-Key belongs to another request',
+  'idempotency-in-flight': 'The first request with this Idempotency-Key is still running',
   misconfigured: 'The worker is missing configuration',
   'internal-error': 'Something went wrong inside crossfollow',
 } as const;
