@@ -49,6 +49,7 @@ export function beforeForward(upstream, req, body) {
   if (auth.startsWith('Bearer forbidden')) return { prefer: 'code=403' };
   if (auth.startsWith('Bearer ratelimited')) return { prefer: 'code=429' };
   if (auth.startsWith('Bearer broken')) return { prefer: 'code=500' };
+  if (auth.startsWith('Bearer failpage') && Number(new URL(req.url, 'http://mock').searchParams.get('offset')) > 0) return { prefer: 'code=500' };
   if (upstream === 'x-api' && req.method === 'POST' && /\/following$/.test(req.url)) {
     try {
       if (xData.protected.includes(JSON.parse(body.toString('utf8')).target_user_id)) return { prefer: 'example=pending' };

@@ -96,6 +96,8 @@ export interface Provider {
   readonly listTypes: readonly FollowType[];
   /** The largest page the provider serves (Spotify 50, X 1000, Audius 100). */
   readonly maxListLimit: number;
+  /** What its follow lists' cursors hold: an offset, or the provider's own paging token. */
+  readonly listCursor: 'offset' | 'token';
   /** Why `id` is not a valid id of `type` here, or null when it is. */
   checkId(type: FollowType, id: string): string | null;
   follow(session: UpstreamSession, type: FollowType, ids: string[], options: FollowOptions): Promise<ItemResult[]>;

@@ -2,9 +2,11 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { requireJson, problemOnInvalid } from '../http/validation';
 import { Problem, validationProblem } from '../http/problem';
-import { decodeCursor } from '../providers/cursor';
+import { decodeCursor, offsetOf } from '../providers/cursor';
 import { providerFor } from '../providers';
-import type { FollowType, Provider } from '../providers/types';
+import type { FollowType, ListOptions, Page, Provider } from '../providers/types';
+import type { Context } from 'hono';
+import { ALL_PAGE_SIZE, streamAll } from './stream-all';
 import { BatchResponse, CheckBody, FollowBody, FollowersQuery, ListQuery, PageResponse } from '../schemas/follows';
 import { UserProviderPath, problemResponses } from '../schemas/common';
 import type { ProviderName } from '../tokens/token-endpoint';
@@ -95,6 +97,31 @@ follows.openapi(followRoute('delete', 'Unfollow any number of artists, users or 
 
 follows.openapi(containsRoute, async (c) => answer(c, await runFollows(c.env, c.get('appId'), c.req.valid('param'), c.req.valid('json'), 'contains')));
 
+/**
+ * One page as JSON, or with all=1 every page as NDJSON. The cursor is checked before the
+ * session opens, so a bad one never costs a token refresh or an upstream call.
+ */
+async function listing(
+  c: Context<AppEnv>,
+  provider: Provider,
+  user: string,
+  query: { limit: number; cursor?: string; raw?: string; all?: string },
+  type: string,
+  fetchPage: (session: UpstreamSession, options: ListOptions) => Promise<Page>,
+) {
+  checkLimit(provider, query.limit);
+  const after = decodeCursor(query.cursor);
+  if (provider.listCursor === 'offset') offsetOf(after);
+  const session = await UpstreamSession.open(c.env, { app: c.get('appId'), user, provider: provider.name });
+  const raw = query.raw === '1';
+  if (query.all === '1') {
+    const size = Math.min(ALL_PAGE_SIZE, provider.maxListLimit);
+    return streamAll((next) => fetchPage(session, { limit: size, after: next ?? after, raw }));
+  }
+  const page = await fetchPage(session, { limit: query.limit, after, raw });
+  return c.json({ provider: provider.name, type, ...page }, 200);
+}
+
 follows.openapi(listRoute, async (c) => {
   const params = c.req.valid('param');
   const query = c.req.valid('query');
@@ -106,23 +133,15 @@ follows.openapi(listRoute, async (c) => {
       item_type: query.type,
     });
   }
-  checkLimit(provider, query.limit);
-  const after = decodeCursor(query.cursor);
-  const session = await UpstreamSession.open(c.env, { app: c.get('appId'), user: params.user, provider: provider.name });
-  const page = await provider.listFollows(session, query.type, { limit: query.limit, after, raw: query.raw === '1' });
-  return c.json({ provider: provider.name, type: query.type, ...page }, 200);
+  return (await listing(c, provider, params.user, query, query.type, (session, options) => provider.listFollows(session, query.type, options))) as never;
 });
 
 follows.openapi(followersRoute, async (c) => {
   const params = c.req.valid('param');
-  const query = c.req.valid('query');
   const provider = providerFor(params.provider as ProviderName);
-  if (!provider.listFollowers) {
+  const listFollowers = provider.listFollowers;
+  if (!listFollowers) {
     throw new Problem(422, 'unsupported-operation', `${provider.name} cannot list a user's followers.`, { provider: provider.name, operation: 'list-followers' });
   }
-  checkLimit(provider, query.limit);
-  const after = decodeCursor(query.cursor);
-  const session = await UpstreamSession.open(c.env, { app: c.get('appId'), user: params.user, provider: provider.name });
-  const page = await provider.listFollowers(session, { limit: query.limit, after, raw: query.raw === '1' });
-  return c.json({ provider: provider.name, type: 'user', ...page }, 200);
+  return (await listing(c, provider, params.user, c.req.valid('query'), 'user', (session, options) => listFollowers(session, options))) as never;
 });

@@ -3,7 +3,7 @@ import type { AppEnv } from '../env';
 import { Problem } from '../http/problem';
 import { problemOnInvalid, requireJson } from '../http/validation';
 import { providerFor } from '../providers';
-import { decodeCursor } from '../providers/cursor';
+import { decodeCursor, offsetOf } from '../providers/cursor';
 import type { LibraryAdapter, LibraryType, Provider } from '../providers/types';
 import { UserProviderPath, problemResponses } from '../schemas/common';
 import { BatchResponse, PageResponse } from '../schemas/follows';
@@ -111,6 +111,7 @@ library.openapi(listRoute, async (c) => {
   const lib = libraryOf(provider, 'list');
   if (!lib.listTypes.includes(query.type)) throw unsupported(provider, 'list', `saved ${query.type}s`);
   const after = decodeCursor(query.cursor);
+  offsetOf(after); // library lists page by offset everywhere: refuse a foreign cursor before any call
   const session = await UpstreamSession.open(c.env, { app: c.get('appId'), user: params.user, provider: provider.name });
   const raw = query.raw === '1';
   if (query.all === '1') {

@@ -40,9 +40,10 @@ export async function streamAll(fetchPage: (after: string | undefined) => Promis
       }
       await line({ done: page.next_cursor === null, count, next_cursor: page.next_cursor });
     } finally {
-      await writer.close();
+      await writer.close().catch(() => {});
     }
   };
-  void pump();
+  // A client that goes away makes the writes fail: stop quietly.
+  pump().catch(() => writer.abort().catch(() => {}));
   return new Response(readable, { status: 200, headers: { 'content-type': 'application/x-ndjson; charset=utf-8' } });
 }

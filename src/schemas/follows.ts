@@ -26,6 +26,7 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int('limit is a whole number').min(1, 'limit is at least 1').max(1000, 'limit is at most 1000').default(20).openapi({ description: 'Spotify serves at most 50, Audius 100, X 1000' }),
   cursor: z.string().max(512).optional().openapi({ description: 'next_cursor of the previous page, unchanged' }),
   raw: z.enum(['0', '1']).optional().openapi({ description: '1 adds the provider\'s own object as `raw`' }),
+  all: z.enum(['0', '1']).optional().openapi({ description: '1 walks every page and streams NDJSON (at most 20 pages)' }),
 });
 
 const ItemProblem = z.object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string() }).passthrough();

@@ -13,7 +13,8 @@ const UriList = z
 const Timestamped = z
   .object({
     id: z.string().max(256),
-    added_at: z.iso.datetime({ offset: true, message: 'added_at is an ISO 8601 date-time, like 2023-01-15T14:30:00Z' }),
+    // Spotify wants UTC: an offset is accepted and converted.
+    added_at: z.iso.datetime({ offset: true, message: 'added_at is an ISO 8601 date-time, like 2023-01-15T14:30:00Z' }).transform((v) => new Date(v).toISOString()),
   })
   .strict();
 

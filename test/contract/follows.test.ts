@@ -133,6 +133,16 @@ describe('list followed artists', () => {
     ]);
   });
 
+  it('streams every followed artist with all=1', async () => {
+    const { key, calls } = await setup();
+    const lines = (await (await call(key, 'GET', '/v1/users/ana/spotify/follows?type=artist&all=1')).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const summary = lines.pop();
+    expect(lines.every((l) => l.type === 'artist')).toBe(true);
+    // Prism's example page always offers a next cursor, so the walk stops at the 20-page bound.
+    expect(summary).toMatchObject({ done: false, count: 40 });
+    expect(await calls()).toHaveLength(20);
+  });
+
   it('adds the upstream object as raw when asked', async () => {
     const { key } = await setup();
     const res = await call(key, 'GET', '/v1/users/ana/spotify/follows?type=artist&raw=1');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byToken, call, connect, mockCalls, newApp, spotifyIds } from '../support/helpers';
+import { byRefreshToken, byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
 
 const lib = '/v1/users/val/spotify/library';
 const [id] = spotifyIds(1);
@@ -31,9 +31,10 @@ const cases: [string, string, string, unknown, { pointer?: string; parameter?: s
 
 describe('library, top items and profiles: bad input never reaches Spotify', () => {
   for (const [name, method, path, body, where] of cases) {
-    it(`${name} → 422 with a pointer`, async () => {
+    it(`${name} → 422 with a pointer, no call even when the token has expired`, async () => {
       const { key } = await newApp();
-      const token = await connect(key, 'val');
+      const rt = unique('rt');
+      const token = await connect(key, 'val', { refresh_token: rt, expires_in: 0 });
       const res = await call(key, method, path, body);
       expect(res.status).toBe(422);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -41,6 +42,7 @@ describe('library, top items and profiles: bad input never reaches Spotify', () 
       expect(problem.type).toBe('urn:crossfollow:problem:validation-error');
       if (where.pointer || where.parameter) expect(problem.errors).toContainEqual(expect.objectContaining(where));
       expect(await mockCalls('spotify-api', byToken(token))).toHaveLength(0);
+      expect(await mockCalls('spotify-accounts', byRefreshToken(rt))).toHaveLength(0);
     });
   }
 });

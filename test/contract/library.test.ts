@@ -1,7 +1,4 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { spotify } from '../../src/providers/spotify';
-import { UpstreamSession } from '../../src/upstream/session';
 import { byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
 
 async function setup(access_token?: string) {
@@ -72,51 +69,6 @@ describe('timestamped saves', () => {
   });
 });
 
-describe('SPOTIFY_ENDPOINTS=legacy: the per-type library endpoints', () => {
-  async function legacy() {
-    const { key, app } = await newApp();
-    const token = await connect(key, 'leg');
-    const session = await UpstreamSession.open({ ...env, SPOTIFY_ENDPOINTS: 'legacy' }, { app, user: 'leg', provider: 'spotify' });
-    return { session, calls: () => mockCalls('spotify-api', byToken(token)) };
-  }
-
-  it('saves 45 albums in calls of 20, 20 and 5', async () => {
-    const { session, calls } = await legacy();
-    const results = await spotify.library!.save(session, 'album', spotifyIds(45));
-    expect(results.every((r) => r.status === 'done')).toBe(true);
-    const made = await calls();
-    expect(made.map((c) => `${c.method} ${c.path} ${c.query.ids!.split(',').length}`).sort()).toEqual(['PUT /me/albums 20', 'PUT /me/albums 20', 'PUT /me/albums 5']);
-    expect(made.every((c) => c.violations.length === 0)).toBe(true);
-  });
-
-  it('saves tracks with ids in the body, removes them with ids in the query, checks 50 a call', async () => {
-    const { session, calls } = await legacy();
-    const ids = spotifyIds(3);
-    await spotify.library!.save(session, 'track', ids);
-    await spotify.library!.remove(session, 'track', ids);
-    expect((await spotify.library!.contains(session, 'track', ids)).map((r) => r.status)).toEqual(['done', 'done', 'done']);
-    const made = await calls();
-    expect(made.map((c) => `${c.method} ${c.path}`)).toEqual(['PUT /me/tracks', 'DELETE /me/tracks', 'GET /me/tracks/contains']);
-    expect(JSON.parse(made[0]!.body)).toEqual({ ids });
-    expect(made[1]!.query.ids).toBe(ids.join(','));
-    expect(made.every((c) => c.violations.length === 0)).toBe(true);
-  });
-
-  it('uses /me/episodes, /me/shows and /me/audiobooks for their types', async () => {
-    const { session, calls } = await legacy();
-    for (const type of ['episode', 'show', 'audiobook'] as const) {
-      await spotify.library!.save(session, type, spotifyIds(1));
-      await spotify.library!.remove(session, type, spotifyIds(1));
-      await spotify.library!.contains(session, type, spotifyIds(1));
-    }
-    const made = await calls();
-    expect(made.map((c) => `${c.method} ${c.path}`).sort()).toEqual(
-      ['episodes', 'shows', 'audiobooks'].flatMap((p) => [`DELETE /me/${p}`, `GET /me/${p}/contains`, `PUT /me/${p}`]).sort(),
-    );
-    expect(made.every((c) => c.violations.length === 0)).toBe(true);
-  });
-});
-
 describe('list saved items', () => {
   it('normalizes saved tracks with added_at and pages by cursor', async () => {
     const { key, calls } = await setup();
@@ -172,5 +124,37 @@ describe('list saved items', () => {
     const resumed = await call(key, 'GET', `${lib}?type=show&limit=50&cursor=${summary.next_cursor}`);
     expect(resumed.status).toBe(200);
     expect((await calls()).at(-1)!.query.offset).toBe('1000');
+  });
+});
+
+describe('list edge cases', () => {
+  it('ends an all=1 stream with an error line when a later page fails, keeping the lines already sent', async () => {
+    const { key } = await setup(unique('failpage-at'));
+    const res = await call(key, 'GET', `${lib}?type=track&all=1`);
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const last = lines.pop();
+    expect(lines).toHaveLength(2);
+    expect(last).toMatchObject({ done: false, count: 2, error: { type: 'urn:crossfollow:problem:upstream-unavailable', status: 503 } });
+    const resumed = await call(key, 'GET', `${lib}?type=track&cursor=${last.next_cursor}`);
+    expect(resumed.status).toBe(503);
+  });
+
+  it('acts on a repeated id or URI once, with the first added_at, and reports the copy skipped', async () => {
+    const { key, calls } = await setup();
+    const [a, b] = spotifyIds(2);
+    const items = [
+      { id: a, added_at: '2020-01-01T00:00:00+02:00' },
+      { id: b, added_at: '2020-01-02T00:00:00Z' },
+      { id: a, added_at: '2021-01-01T00:00:00Z' },
+    ];
+    const res = (await (await call(key, 'PUT', lib, { type: 'track', items })).json()) as Batch;
+    expect(res.results.map((r) => [r.id, r.status])).toEqual([[a, 'done'], [b, 'done'], [a, 'skipped']]);
+    const sent = JSON.parse((await calls())[0]!.body).timestamped_ids;
+    expect(sent).toEqual([{ id: a, added_at: '2019-12-31T22:00:00.000Z' }, { id: b, added_at: '2020-01-02T00:00:00.000Z' }]);
+    const uri = `spotify:album:${a}`;
+    const byUri = (await (await call(key, 'PUT', lib, { uris: [uri, uri] })).json()) as Batch;
+    expect(byUri.results.map((r) => r.status)).toEqual(['done', 'skipped']);
+    expect((await calls()).at(-1)!.query.uris).toBe(uri);
   });
 });

@@ -67,9 +67,12 @@ describe('playlists', () => {
     expect((await calls()).map((c) => `${c.path} ${c.query.offset}`)).toEqual(['/me/playlists 0', '/me/playlists 50', '/users/smedjan/playlists 0']);
   });
 
-  it('streams every playlist with all=1', async () => {
-    const { key } = await setup();
-    const lines = (await (await call(key, 'GET', '/v1/users/pro/spotify/playlists?all=1')).text()).trim().split('\n');
-    expect(JSON.parse(lines.at(-1)!)).toEqual({ done: true, count: 6, next_cursor: null });
+  it('streams every playlist with all=1, one normalized playlist a line', async () => {
+    const { key, calls } = await setup();
+    const lines = (await (await call(key, 'GET', '/v1/users/pro/spotify/playlists?all=1')).text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.pop()).toEqual({ done: true, count: 6, next_cursor: null });
+    expect(lines).toHaveLength(6);
+    expect(lines.every((l) => l.type === 'playlist' && l.uri === `spotify:playlist:${l.id}`)).toBe(true);
+    expect((await calls()).map((c) => `${c.query.offset}/${c.query.limit}`)).toEqual(['0/50', '50/50', '100/50']);
   });
 });

@@ -55,6 +55,7 @@ export const audius: Provider = {
   name: 'audius',
   followTypes: ['user'],
   listTypes: ['user'],
+  listCursor: 'offset',
   maxListLimit: 100,
   checkId: (_type, id) => checkAudiusUser(id),
   follow: (session, _type, ids) => resolving(session, ids, (resolved) => write(session, 'POST', resolved)),

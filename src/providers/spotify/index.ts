@@ -10,6 +10,7 @@ export const spotify: Provider = {
   name: 'spotify',
   followTypes: ['artist', 'user', 'playlist'],
   listTypes: ['artist'],
+  listCursor: 'token',
   maxListLimit: 50,
   checkId: checkSpotifyId,
   follow: (session, type, ids, options) => writeFollows(session, 'PUT', type, ids, options),

@@ -55,11 +55,13 @@ async function listSaved(session: UpstreamSession, type: LibraryType, options: L
   if (type === 'playlist') {
     return offsetPage(session, '/me/playlists', options.limit, offset, (e) => normalizeItem(e, options.raw, 'playlist'));
   }
-  // Saved audiobooks come bare; the other lists wrap each object with its `added_at`.
-  if (type === 'audiobook') return offsetPage(session, PER_TYPE.audiobook.path, options.limit, offset, (e) => normalizeItem(e, options.raw, 'audiobook'));
+  // Saved lists wrap each object with its `added_at` ({added_at, track}); a bare object is
+  // taken as it is, so an answer in the older shape still lists.
   return offsetPage(session, PER_TYPE[type].path, options.limit, offset, (e) => {
     const entry = e as SavedEntry;
-    return withRaw(entry, normalizeItem(entry[type], false, type, entry.added_at));
+    if (type in entry && !entry[type]) return null;
+    const inner = entry[type] ?? entry;
+    return withRaw(entry, normalizeItem(inner, false, type, entry.added_at));
   });
 }
 

@@ -20,11 +20,12 @@ export async function offsetPage(
   path: string,
   limit: number,
   offset: number,
-  normalize: (entry: unknown) => NormalizedItem,
+  normalize: (entry: unknown) => NormalizedItem | null,
 ): Promise<Page & { total: number | null }> {
   const sep = path.includes('?') ? '&' : '?';
   const page = await getJson<OffsetPage>(session, `${path}${sep}limit=${limit}&offset=${offset}`);
-  const items = (page.items ?? []).map(normalize);
+  // A null entry (an item since removed from the catalog) is left out, not turned into a 500.
+  const items = (page.items ?? []).filter((e) => e !== null && typeof e === 'object').map(normalize).filter((i): i is NormalizedItem => i !== null);
   const nextOffset = offset + limit;
   return { items, next_cursor: page.next ? encodeCursor(String(nextOffset)) : null, total: page.total ?? null };
 }

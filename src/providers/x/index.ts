@@ -95,6 +95,7 @@ export const x: Provider = {
   name: 'x',
   followTypes: ['user'],
   listTypes: ['user'],
+  listCursor: 'token',
   maxListLimit: 1000,
   checkId: (_type, id) => checkXUser(id),
   follow: (session, _type, ids) => resolving(session, ids, (resolved) => write(session, 'follow', resolved)),
