@@ -2,7 +2,7 @@
 // scenario rules, and keeps a log of calls that tests read over HTTP (`GET /__mock/calls`),
 // because the tests run inside workerd and cannot share memory with this process.
 import { createServer } from 'node:http';
-import { beforeForward, rewrite } from './scenarios.mjs';
+import { beforeForward, rewrite, rewriteHeaders } from './scenarios.mjs';
 
 const HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
@@ -50,8 +50,9 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
     try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
     const replaced = rewrite(name, req, upstream.status, json);
     const out = replaced === undefined ? text : JSON.stringify(replaced);
-    const outHeaders = {};
+    let outHeaders = {};
     upstream.headers.forEach((v, k) => { if (!HOP.has(k) && k !== 'content-encoding') outHeaders[k] = v; });
+    outHeaders = rewriteHeaders(name, req, upstream.status, outHeaders);
     res.writeHead(upstream.status, outHeaders).end(out);
   });
   return new Promise((resolve, reject) => {

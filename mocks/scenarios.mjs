@@ -127,3 +127,19 @@ function pageAt(page, url, authorization) {
   next.searchParams.set('limit', String(limit));
   return { ...page, limit, offset, total, next: offset + limit < total ? next.toString() : null, previous: offset > 0 ? page.href : null };
 }
+
+const xRemaining = new Map();
+
+/**
+ * X's rate-limit headers, made live: the reset is 15 minutes from now (60 s on a 429) and
+ * remaining counts down per access token, as X's do. Prism can only send fixed examples.
+ */
+export function rewriteHeaders(upstream, req, status, headers) {
+  if (upstream !== 'x-api' || !/\/following(\/|$)/.test(req.url) || req.method === 'GET') return headers;
+  const now = Math.floor(Date.now() / 1000);
+  if (status === 429) return { ...headers, 'x-rate-limit-limit': '50', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(now + 60) };
+  const key = `${req.method} ${req.headers.authorization ?? ''}`;
+  const remaining = Math.max(0, (xRemaining.get(key) ?? 50) - 1);
+  xRemaining.set(key, remaining);
+  return { ...headers, 'x-rate-limit-limit': '50', 'x-rate-limit-remaining': String(remaining), 'x-rate-limit-reset': String(now + 900) };
+}

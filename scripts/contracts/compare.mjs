@@ -131,7 +131,9 @@ export function compareTokenEndpoint(ours, reference) {
       operations.push({ method: method.toUpperCase(), path });
       if (method !== 'post') mismatches.push(`${method.toUpperCase()} ${path}: token endpoints are POST`);
       if (!urls.includes(server + path)) mismatches.push(`${method.toUpperCase()} ${path}: ${server + path} is not the reference tokenUrl (${urls.join(', ')})`);
-      if (!item[method].requestBody?.content) mismatches.push(`${method.toUpperCase()} ${path}: a token request needs a body`);
+      const types = Object.keys(item[method].requestBody?.content ?? {});
+      const expected = ours['x-token-media-type'] ?? 'application/x-www-form-urlencoded';
+      if (!types.includes(expected)) mismatches.push(`${method.toUpperCase()} ${path}: the token request body must be ${expected} (x-token-media-type), not ${types.join(', ') || 'absent'}`);
     }
   }
   return { operations, mismatches };

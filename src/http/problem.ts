@@ -11,6 +11,7 @@ const TITLES = {
   unauthorized: 'A valid API key is required',
   'not-found': 'No such resource',
   'not-connected': 'The user has not connected this provider',
+  'target-not-found': 'The provider has no such user or item',
   'unsupported-operation': 'The provider cannot do this operation',
   'reauth-required': 'The user must connect this provider again',
   'upstream-error': 'The provider refused part of the request',

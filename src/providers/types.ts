@@ -98,6 +98,10 @@ export interface Provider {
   readonly maxListLimit: number;
   /** What its follow lists' cursors hold: an offset, or the provider's own paging token. */
   readonly listCursor: 'offset' | 'token';
+  /** Why a decoded paging token is not one of this provider's, or null. */
+  checkCursor?(after: string): string | null;
+  /** Why a `provider_user_id` given on import cannot be this provider's user id, or null. */
+  checkProviderUserId(id: string): string | null;
   /** Why `id` is not a valid id of `type` here, or null when it is. */
   checkId(type: FollowType, id: string): string | null;
   follow(session: UpstreamSession, type: FollowType, ids: string[], options: FollowOptions): Promise<ItemResult[]>;

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
-import { Problem } from '../http/problem';
+import { Problem, validationProblem } from '../http/problem';
+import { providerFor } from '../providers';
 import { problemOnInvalid, requireJson } from '../http/validation';
 import { ConnectionList, ConnectionStatus, ImportBody } from '../schemas/connections';
 import { UserPath, UserProviderPath, problemResponses } from '../schemas/common';
@@ -65,6 +66,8 @@ export const connections = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInval
 connections.openapi(importRoute, async (c) => {
   const id = idOf(c.get('appId'), c.req.valid('param'));
   const body = c.req.valid('json');
+  const wrongId = body.provider_user_id !== undefined ? providerFor(id.provider).checkProviderUserId(body.provider_user_id) : null;
+  if (wrongId) throw validationProblem([{ pointer: '/provider_user_id', detail: wrongId }]);
   const expiresAt = body.expires_at ? Date.parse(body.expires_at) : Date.now() + (body.expires_in ?? 3600) * 1000;
   const result = await vaultFor(c.env, id).put({
     id,

@@ -112,6 +112,8 @@ async function listing(
   checkLimit(provider, query.limit);
   const after = decodeCursor(query.cursor);
   if (provider.listCursor === 'offset') offsetOf(after);
+  const foreign = after !== undefined ? provider.checkCursor?.(after) : null;
+  if (foreign) throw validationProblem([{ parameter: 'cursor', detail: `${foreign}; pass next_cursor from this list unchanged` }]);
   const session = await UpstreamSession.open(c.env, { app: c.get('appId'), user, provider: provider.name });
   const raw = query.raw === '1';
   if (query.all === '1') {

@@ -38,7 +38,8 @@ const SEVERITY = ['reauth-required', 'upstream-unavailable', 'upstream-error'];
  * never hidden behind a blanket error.
  */
 export function failureOf(results: ItemResult[], body: Record<string, unknown>): Problem | null {
-  const problems = results.map((r) => r.problem).filter((p): p is ProblemBody => p !== undefined);
+  // A target the provider does not know (404) is that item's answer, not a failed request.
+  const problems = results.map((r) => r.problem).filter((p): p is ProblemBody => p !== undefined && p.status !== 404);
   if (problems.length === 0) return null;
   const rank = (p: ProblemBody) => {
     const i = SEVERITY.findIndex((s) => p.type.endsWith(`:${s}`));
@@ -48,9 +49,12 @@ export function failureOf(results: ItemResult[], body: Record<string, unknown>):
   const failed = problems.length;
   const detail = `${failed} of ${results.length} items failed; the first: ${worst.detail}`;
   const { type: itemType, ...batch } = body;
-  // Retry when the slowest provider hint allows; 5 s when no item carried one.
+  // Retry when the slowest provider hint allows (5 s when no item carried one), and not before
+  // deferred items can run.
   const hints = problems.map((p) => p.retry_after).filter((s): s is number => typeof s === 'number');
-  const retryAfter = worst.status === 503 ? (hints.length ? Math.max(...hints) : 5) : undefined;
+  const deferred = Number(deferredHeaders(results)['retry-after'] ?? 0);
+  const unavailable = worst.status === 503 ? (hints.length ? Math.max(...hints) : 5) : 0;
+  const retryAfter = Math.max(deferred, unavailable) || undefined;
   const { retry_after: _hint, upstream_status: _status, ...shared } = worst;
   return Problem.fromBody({ ...shared, detail, ...batch, item_type: itemType }, retryAfter);
 }

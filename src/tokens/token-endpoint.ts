@@ -29,7 +29,10 @@ interface TokenRequest {
  * (every refresh returns a new one), so their requests are never retried: a retry after a lost
  * answer would send a refresh token that may already be spent.
  */
-const ENDPOINTS: Record<ProviderName, { rotates: boolean; build(env: Env, refreshToken: string): TokenRequest | string; refused(status: number, error: unknown): boolean }> = {
+const ENDPOINTS: Record<
+  ProviderName,
+  { rotates: boolean; build(env: Env, refreshToken: string): TokenRequest | string; refused(status: number, error: unknown, description?: unknown): boolean }
+> = {
   spotify: {
     rotates: false,
     build(env, refreshToken) {
@@ -53,8 +56,9 @@ const ENDPOINTS: Record<ProviderName, { rotates: boolean; build(env: Env, refres
       else form.set('client_id', env.X_CLIENT_ID);
       return { url: `${env.X_API_URL}/2/oauth2/token`, headers, body: form.toString() };
     },
-    // X answers a spent or revoked refresh token with 400 invalid_request.
-    refused: (status, error) => status === 400 && (error === 'invalid_grant' || error === 'invalid_request'),
+    // X answers a spent or revoked refresh token with 400 invalid_request ("Value passed for the
+    // token was invalid"); other invalid_requests are the client's fault, not the user's.
+    refused: (status, error, description) => status === 400 && (error === 'invalid_grant' || (error === 'invalid_request' && /token/i.test(String(description ?? '')))),
   },
   audius: {
     rotates: true,
@@ -98,7 +102,7 @@ export async function refreshGrant(provider: ProviderName, env: Env, refreshToke
       },
     };
   }
-  if (endpoint.refused(res.status, body.error)) {
+  if (endpoint.refused(res.status, body.error, body.error_description)) {
     return { kind: 'invalid_grant', detail: `${label} no longer accepts the stored refresh token (${String(body.error)}).` };
   }
   if (res.status === 401 || body.error === 'invalid_client' || body.error === 'unauthorized_client') {
@@ -110,4 +114,9 @@ export async function refreshGrant(provider: ProviderName, env: Env, refreshToke
   // Any other refusal will not pass on a retry: it is for the operator to look at.
   const error = typeof body.error === 'string' ? ` (${body.error.slice(0, 60)})` : '';
   return { kind: 'misconfigured', detail: `${label}'s token endpoint refused the refresh with ${res.status}${error}.` };
+}
+
+/** Whether the provider's refresh tokens are single-use (a new one with every refresh). */
+export function rotatesRefreshTokens(provider: ProviderName): boolean {
+  return ENDPOINTS[provider].rotates;
 }

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import { DecryptError, KeyringError, type Keyring, decrypt, encrypt, keyIdOf, keyringFrom } from './crypto';
-import { refreshGrant } from './token-endpoint';
+import { refreshGrant, rotatesRefreshTokens } from './token-endpoint';
 import { type ConnectionId, type ConnectionStatus, type ImportInput, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connectionKey } from './types';
 
 /** The one record a TokenVault keeps (docs/storage.md). Tokens are ciphertexts. */
@@ -95,24 +95,35 @@ export class TokenVault extends DurableObject<Env> {
       return this.failUnreadable(record, err);
     }
     if (record.expiresAt - Date.now() > EXPIRY_MARGIN_MS && current !== rejected) {
-      await this.reencryptIfRotated(ring.ring, record, current);
+      if (this.keyIdsStale(ring.ring, record)) await this.ctx.blockConcurrencyWhile(() => this.reencrypt(ring.ring, record.updatedAt));
       return { ok: true, token: current, expiresAt: record.expiresAt, providerUserId: record.providerUserId ?? null };
     }
     this.inflight ??= this.ctx
-      .blockConcurrencyWhile(() => this.refresh(ring.ring))
+      .blockConcurrencyWhile(() => this.refresh(ring.ring, rejected))
       .finally(() => {
         this.inflight = null;
       });
     return this.inflight;
   }
 
-  /** Runs with every other event held back; reads the record afresh so it acts on the latest. */
-  private async refresh(ring: Keyring): Promise<TokenResult> {
+  /**
+   * Runs with every other event held back, and reads the record afresh: if another refresh (or an
+   * import) already made the token usable, that token is the answer and no refresh is spent.
+   */
+  private async refresh(ring: Keyring, rejected: string | undefined): Promise<TokenResult> {
     const record = await this.ctx.storage.get<Stored>(RECORD);
     if (!record) return { ok: false, reason: 'not_connected', detail: 'No tokens are stored for this user and provider.' };
     if (record.status === 'reauth_required') return reauth(record.reason);
-    if (!record.refresh) return this.markReauth(record, 'The access token expired and no refresh token was imported.');
     const aad = connectionKey(record.id);
+    if (record.expiresAt - Date.now() > EXPIRY_MARGIN_MS) {
+      try {
+        const current = await decrypt(ring, record.access, aad);
+        if (current !== rejected) return { ok: true, token: current, expiresAt: record.expiresAt, providerUserId: record.providerUserId ?? null };
+      } catch (err) {
+        return this.failUnreadable(record, err);
+      }
+    }
+    if (!record.refresh) return this.markReauth(record, 'The access token expired and no refresh token was left to refresh it.');
     let refreshToken: string;
     try {
       refreshToken = await decrypt(ring, record.refresh, aad);
@@ -126,8 +137,13 @@ export class TokenVault extends DurableObject<Env> {
     const next: Stored = {
       ...record,
       access: await encrypt(ring, outcome.grant.access_token, aad),
-      // Spotify may not send a new refresh token; the old one then stays valid.
-      refresh: await encrypt(ring, outcome.grant.refresh_token ?? refreshToken, aad),
+      // Spotify may not send a new refresh token; the old one then stays valid. A rotating
+      // provider's old token is spent: without a new one the connection will need the user again.
+      refresh: outcome.grant.refresh_token
+        ? await encrypt(ring, outcome.grant.refresh_token, aad)
+        : rotatesRefreshTokens(record.id.provider)
+          ? null
+          : await encrypt(ring, refreshToken, aad),
       expiresAt: now + outcome.grant.expires_in * 1000,
       scope: outcome.grant.scope ?? record.scope,
       updatedAt: now,
@@ -164,18 +180,28 @@ export class TokenVault extends DurableObject<Env> {
 
   /** Aligns a budget with what the provider said (`x-rate-limit-remaining` / `-reset`). */
   async observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
-    const budget = await this.ctx.storage.get<Budget>(budgetKey(bucket));
-    if (budget && budget.resetAt > Date.now() && budget.remaining <= remaining && budget.resetAt >= resetAt) return;
+    const stored = await this.ctx.storage.get<Budget>(budgetKey(bucket));
+    // A window that has ended says nothing about the provider's current one.
+    const budget = stored && stored.resetAt > Date.now() ? stored : undefined;
+    if (budget && budget.remaining <= remaining && budget.resetAt >= resetAt) return;
     await this.ctx.storage.put(budgetKey(bucket), { remaining: Math.min(remaining, budget?.remaining ?? remaining), resetAt: Math.max(resetAt, budget?.resetAt ?? 0) });
   }
 
-  /** Moves tokens still encrypted under an older key to the current one (key rotation). */
-  private async reencryptIfRotated(ring: Keyring, record: Stored, access: string): Promise<void> {
-    const stale = keyIdOf(record.access) !== ring.currentId || (record.refresh !== null && keyIdOf(record.refresh) !== ring.currentId);
-    if (!stale) return;
+  private keyIdsStale(ring: Keyring, record: Stored): boolean {
+    return keyIdOf(record.access) !== ring.currentId || (record.refresh !== null && keyIdOf(record.refresh) !== ring.currentId);
+  }
+
+  /**
+   * Moves tokens still encrypted under an older key to the current one (key rotation). Runs with
+   * other events held back and only over the record it was asked about, so it never writes an
+   * older refresh token over one a refresh just stored.
+   */
+  private async reencrypt(ring: Keyring, seenUpdatedAt: number): Promise<void> {
+    const record = await this.ctx.storage.get<Stored>(RECORD);
+    if (!record || record.updatedAt !== seenUpdatedAt || !this.keyIdsStale(ring, record)) return;
     const aad = connectionKey(record.id);
-    const refresh = record.refresh === null ? null : await encrypt(ring, await decrypt(ring, record.refresh, aad), aad);
-    const next: Stored = { ...record, access: await encrypt(ring, access, aad), refresh };
+    const again = async (blob: string) => encrypt(ring, await decrypt(ring, blob, aad), aad);
+    const next: Stored = { ...record, access: await again(record.access), refresh: record.refresh === null ? null : await again(record.refresh) };
     await this.ctx.storage.put(RECORD, next);
     await this.cacheAccess(next);
   }

@@ -12,6 +12,8 @@ export type CallOutcome =
 export interface CallOptions {
   /** Extra request headers (an app API key on reads, say). */
   headers?: Record<string, string>;
+  /** Attempts in all; 1 where a retry would only spend a rate budget (X follows). */
+  attempts?: number;
 }
 
 /**
@@ -60,9 +62,13 @@ export class UpstreamSession {
     return vaultFor(this.env, this.id).reserve(bucket, want, limit, windowMs);
   }
 
-  /** Tells the budget what the provider's rate-limit headers said. */
-  observe(bucket: string, remaining: number, resetAt: number) {
-    return vaultFor(this.env, this.id).observe(bucket, remaining, resetAt);
+  /** Tells the budget what the provider's rate-limit headers said; best effort, never fails a call. */
+  async observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
+    try {
+      await vaultFor(this.env, this.id).observe(bucket, remaining, resetAt);
+    } catch {
+      // The next reserve() still holds the line; a lost observation only costs precision.
+    }
   }
 
   async call(method: string, url: string, body?: unknown, options: CallOptions = {}): Promise<CallOutcome> {
@@ -98,7 +104,7 @@ export class UpstreamSession {
   private send(method: string, url: string, token: string, body: unknown, options: CallOptions) {
     const headers: Record<string, string> = { ...options.headers, authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, options.attempts ? { attempts: options.attempts } : {});
   }
 
   private failure(response: Response, json: unknown, attempts: number): CallOutcome {

@@ -1,4 +1,8 @@
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { vaultFor } from '../../src/tokens/access';
+import { decrypt, keyringFrom } from '../../src/tokens/crypto';
+import { connectionKey, type ConnectionId } from '../../src/tokens/types';
 import { byToken, call, connect, mockCalls, newApp, refreshTokenSent, unique } from '../support/helpers';
 
 const ME = 'eYZmn'; // the id GET /me answers in openapi/audius.yaml
@@ -73,7 +77,11 @@ describe('Audius library', () => {
     const { key, calls } = await setup({ provider_user_id: ME });
     const body = (await (await call(key, 'POST', '/v1/users/au/audius/library/contains', { type: 'track', ids: ['D7KyD', 'Zz9'] })).json()) as Batch;
     expect(body.results.map((r) => r.following)).toEqual([true, false]);
-    expect((await calls()).map((c) => c.path)).toEqual(['/tracks']);
+    for (const type of ['playlist', 'album']) {
+      const saved = (await (await call(key, 'POST', '/v1/users/au/audius/library/contains', { type, ids: ['DOPRl'] })).json()) as Batch;
+      expect(saved.results).toEqual([{ id: 'DOPRl', status: 'done', following: false }]);
+    }
+    expect((await calls()).map((c) => c.path)).toEqual(['/tracks', '/playlists', '/playlists']);
   });
 
   it('lists saved tracks, albums and playlists with added_at', async () => {
@@ -87,7 +95,9 @@ describe('Audius library', () => {
 
   it('refuses library types Audius has not (422) and answers the profile from GET /me', async () => {
     const { key } = await setup();
-    expect((await call(key, 'PUT', '/v1/users/au/audius/library', { type: 'episode', ids: ['a'] })).status).toBe(422);
+    const episode = await call(key, 'PUT', '/v1/users/au/audius/library', { type: 'episode', ids: ['a'] });
+    expect(episode.status).toBe(422);
+    expect(await episode.json()).toMatchObject({ type: 'urn:crossfollow:problem:unsupported-operation', provider: 'audius' });
     const body = (await (await call(key, 'GET', '/v1/users/au/audius/profile')).json()) as { profile: { id: string; followers: number } };
     expect(body.profile).toMatchObject({ id: ME, followers: 12 });
   });
@@ -95,7 +105,7 @@ describe('Audius library', () => {
 
 describe('Audius refresh', () => {
   it('refreshes with a JSON body whose client_id is the API key, and keeps the new pair', async () => {
-    const { key } = await newApp();
+    const { key, app } = await newApp();
     const rt = unique('rt');
     await connect(key, 'ar', { refresh_token: rt, expires_in: 0, provider_user_id: ME }, 'audius');
     expect((await call(key, 'POST', '/v1/users/ar/audius/follows/contains', { type: 'user', ids: ['nlGNe'] })).status).toBe(200);
@@ -103,5 +113,10 @@ describe('Audius refresh', () => {
     expect(refreshes).toHaveLength(1);
     expect(JSON.parse(refreshes[0]!.body)).toEqual({ grant_type: 'refresh_token', refresh_token: rt, client_id: 'test-audius-key' });
     expect(refreshes[0]!.violations).toEqual([]);
+    const id: ConnectionId = { app, user: 'ar', provider: 'audius' };
+    const record = await runInDurableObject(vaultFor(env, id), (_i, state) => state.storage.get<{ refresh: string }>('connection'));
+    const stored = await decrypt(await keyringFrom(env.TOKEN_KEYS), record!.refresh, connectionKey(id));
+    expect(stored).toMatch(/^mock-rt-/);
+    expect(stored).not.toBe(rt);
   });
 });

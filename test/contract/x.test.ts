@@ -47,6 +47,7 @@ describe('X follows', () => {
   it('resolves @usernames and reports under the name given', async () => {
     const { key, calls } = await setup({ provider_user_id: ME });
     const res = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ['@XDevelopers'] });
+    expect(res.status).toBe(200);
     expect(((await res.json()) as Batch).results).toEqual([{ id: '@XDevelopers', status: 'done', resolved_id: '2244994945' }]);
     expect((await calls()).map((c) => `${c.method} ${c.path}`)).toEqual(['GET /2/users/by/username/XDevelopers', `POST /2/users/${ME}/following`]);
   });
@@ -74,6 +75,58 @@ describe('X follows', () => {
     const again = (await (await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ids(2, 900) })).json()) as Batch;
     expect(again.results.map((r) => r.status)).toEqual(['deferred', 'deferred']);
     expect((await calls()).filter((c) => c.method === 'POST')).toHaveLength(50);
+  });
+});
+
+describe('X refusals and rate limits', () => {
+  it('defers the whole batch after one 429, spending exactly one call, until the reset X announced', async () => {
+    const { key, calls } = await setup({ access_token: unique('ratelimited-at'), provider_user_id: ME });
+    const res = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ids(3) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Batch;
+    expect(body.results.map((r) => r.status)).toEqual(['deferred', 'deferred', 'deferred']);
+    const wait = Number(res.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(30);
+    expect(wait).toBeLessThanOrEqual(61);
+    expect((await calls()).filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+
+  it('refreshes once on a 401 and answers a 403 with failed items under a 502', async () => {
+    const expired = await setup({ access_token: unique('expired-at'), provider_user_id: ME });
+    expect((await call(expired.key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ['42'] })).status).toBe(200);
+    const forbidden = await setup({ access_token: unique('forbidden-at'), provider_user_id: ME });
+    const res = await call(forbidden.key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ['42'] });
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as Batch).results[0]).toMatchObject({ id: '42', status: 'failed' });
+  });
+
+  it('answers an unknown id or username as that item not found, and the rest normally', async () => {
+    const { key } = await setup({ provider_user_id: ME });
+    const res = await call(key, 'POST', '/v1/users/xu/x/follows/contains', { type: 'user', ids: [FOLLOWED, MISSING] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Batch & { results: { problem?: { type: string; status: number } }[] };
+    expect(body.results[1]).toMatchObject({ id: MISSING, status: 'failed', problem: { type: 'urn:crossfollow:problem:target-not-found', status: 404 } });
+  });
+
+  it('acts once for a handle and the id it resolves to, reporting the copies skipped', async () => {
+    const { key, calls } = await setup({ provider_user_id: ME });
+    const res = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ['@XDevelopers', '2244994945', '@xdevelopers'] });
+    const body = (await res.json()) as Batch;
+    expect(body.results.map((r) => r.status)).toEqual(['done', 'skipped', 'skipped']);
+    expect(body.summary).toMatchObject({ done: 1, skipped: 2 });
+    expect((await calls()).filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+
+  it('refuses a provider_user_id that is not an X id, and a foreign cursor, before any call', async () => {
+    const { key } = await newApp();
+    const bad = await call(key, 'PUT', '/v1/users/xv/connections/x', { access_token: 'a', refresh_token: 'r', provider_user_id: '..' });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { errors: { pointer: string }[] }).errors[0]!.pointer).toBe('/provider_user_id');
+    const { key: k2, calls } = await setup({ provider_user_id: ME });
+    const offsetCursor = btoa(JSON.stringify({ v: 1, after: '50' })).replace(/=+$/, ''); // an Audius list's
+    const res = await call(k2, 'GET', `/v1/users/xu/x/follows?type=user&cursor=${offsetCursor}`);
+    expect(res.status).toBe(422);
+    expect(await calls()).toHaveLength(0);
   });
 });
 
@@ -141,10 +194,13 @@ describe('X refresh tokens rotate on every refresh', () => {
     const { key, app } = await newApp();
     const first = unique('slow-rt');
     await connect(key, 'rot', { refresh_token: first, expires_in: 0, provider_user_id: ME }, 'x');
+    const started = Date.now();
     const responses = await Promise.all(Array.from({ length: 20 }, () => call(key, 'POST', '/v1/users/rot/x/follows/contains', { type: 'user', ids: ['42'] })));
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
     const calls1 = await mockCalls('x-api', (c) => c.path === '/2/oauth2/token' && refreshTokenSent(c) === first);
     expect(calls1).toHaveLength(1);
+    // No other refresh ran meanwhile either (no test but this one refreshes on X in that window).
+    expect(await mockCalls('x-api', (c) => c.path === '/2/oauth2/token' && c.at >= started)).toHaveLength(1);
     expect(new URLSearchParams(calls1[0]!.body).get('client_id')).toBe('test-x-client');
     // The rotated refresh token is what is stored now.
     const id: ConnectionId = { app, user: 'rot', provider: 'x' };

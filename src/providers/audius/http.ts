@@ -1,5 +1,6 @@
 import { Problem } from '../../http/problem';
 import type { CallOutcome, UpstreamSession } from '../../upstream/session';
+import { AUDIUS_ID } from './items';
 
 export const api = (session: UpstreamSession, path: string) => `${session.env.AUDIUS_API_URL}${path}`;
 
@@ -17,7 +18,11 @@ export async function getJson<T>(session: UpstreamSession, path: string): Promis
 
 /** The connected user's Audius id, looked up once per connection (`GET /me`). */
 export function me(session: UpstreamSession): Promise<string> {
-  return session.providerUserId(async () => (await getJson<{ data: { id: string } }>(session, '/me')).data.id);
+  return session.providerUserId(async () => {
+    const id = (await getJson<{ data?: { id?: string } }>(session, '/me')).data?.id;
+    if (!id || !AUDIUS_ID.test(id)) throw new Problem(502, 'upstream-error', 'Audius answered GET /me without a valid user id.');
+    return id;
+  });
 }
 
 /** `?id=a&id=b` as Audius's bulk lookups want them. */

@@ -6,7 +6,7 @@ import { withHandles } from '../handles';
 import { problemBody } from '../../http/problem';
 import type { ItemResult, ListOptions, Page, Provider } from '../types';
 import { call, getJson, idQuery, me } from './http';
-import { checkAudiusUser, normalizeAudius, normalizeAudiusProfile } from './items';
+import { AUDIUS_ID, checkAudiusUser, normalizeAudius, normalizeAudiusProfile } from './items';
 import { audiusLibrary } from './library';
 
 const BULK = 50;
@@ -31,7 +31,7 @@ async function contains(session: UpstreamSession, ids: string[]): Promise<ItemRe
     const found = new Map(((outcome.json as { data?: { id: string; does_current_user_follow?: boolean }[] }).data ?? []).map((u) => [u.id, u]));
     return batch.map((id): ItemResult => {
       const user = found.get(id);
-      return user ? { id, status: 'done', following: user.does_current_user_follow === true } : { id, status: 'failed', problem: problemBody(502, 'upstream-error', `Audius has no user ${id}.`, { upstream_status: 404 }) };
+      return user ? { id, status: 'done', following: user.does_current_user_follow === true } : { id, status: 'failed', problem: problemBody(404, 'target-not-found', `Audius has no user ${id}.`) };
     });
   });
 }
@@ -49,13 +49,15 @@ async function list(session: UpstreamSession, relation: 'following' | 'followers
 
 const byHandle = (session: UpstreamSession) => (handle: string) => call(session, 'GET', `/users/handle/${encodeURIComponent(handle)}`);
 const idOf = (json: unknown) => (json as { data?: { id?: string } })?.data?.id;
-const resolving = (session: UpstreamSession, ids: string[], run: (ids: string[]) => Promise<ItemResult[]>) => withHandles(session, ids, byHandle(session), idOf, run);
+const resolving = (session: UpstreamSession, ids: string[], run: (ids: string[]) => Promise<ItemResult[]>) =>
+  withHandles(session, ids, byHandle(session), idOf, (id) => AUDIUS_ID.test(id), run);
 
 export const audius: Provider = {
   name: 'audius',
   followTypes: ['user'],
   listTypes: ['user'],
   listCursor: 'offset',
+  checkProviderUserId: (id) => (AUDIUS_ID.test(id) ? null : 'an Audius user id is 1-16 letters or digits'),
   maxListLimit: 100,
   checkId: (_type, id) => checkAudiusUser(id),
   follow: (session, _type, ids) => resolving(session, ids, (resolved) => write(session, 'POST', resolved)),

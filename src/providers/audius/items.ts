@@ -2,7 +2,7 @@ import type { NormalizedItem, NormalizedProfile } from '../types';
 
 /** Audius ids are short hash ids (`nlGNe`); users may also be named by `@handle`. */
 export const AUDIUS_ID = /^[A-Za-z0-9]{1,16}$/;
-export const AUDIUS_HANDLE = /^@[A-Za-z0-9_.]{1,30}$/;
+export const AUDIUS_HANDLE = /^@[A-Za-z0-9][A-Za-z0-9_.]{0,29}$/;
 
 export function checkAudiusUser(id: string): string | null {
   return AUDIUS_ID.test(id) || AUDIUS_HANDLE.test(id) ? null : 'an Audius user is a hash id (1-16 letters or digits, like nlGNe) or @handle';

@@ -31,7 +31,7 @@ async function contains(session: UpstreamSession, type: LibraryType, ids: string
     const found = new Map(((outcome.json as { data?: { id: string; has_current_user_saved?: boolean }[] }).data ?? []).map((i) => [i.id, i]));
     return batch.map((id): ItemResult => {
       const item = found.get(id);
-      return item ? { id, status: 'done', following: item.has_current_user_saved === true } : { id, status: 'failed', problem: problemBody(502, 'upstream-error', `Audius has no ${type} ${id}.`, { upstream_status: 404 }) };
+      return item ? { id, status: 'done', following: item.has_current_user_saved === true } : { id, status: 'failed', problem: problemBody(404, 'target-not-found', `Audius has no ${type} ${id}.`) };
     });
   });
 }

@@ -1,6 +1,6 @@
 import type { Provider } from '../types';
 import { checkFollows, listFollowedArtists, writeFollows } from './follows';
-import { checkSpotifyId } from './ids';
+import { USER_ID, checkSpotifyId } from './ids';
 import { spotifyLibrary } from './library';
 import { currentProfile } from './reads';
 
@@ -11,7 +11,9 @@ export const spotify: Provider = {
   followTypes: ['artist', 'user', 'playlist'],
   listTypes: ['artist'],
   listCursor: 'token',
+  checkProviderUserId: (id) => (USER_ID.test(id) ? null : 'a Spotify user id is 1-64 letters, digits, ".", "_" or "-"'),
   maxListLimit: 50,
+  checkCursor: (after) => (/^[0-9A-Za-z]{22}$/.test(after) ? null : 'not a cursor of this list'),
   checkId: checkSpotifyId,
   follow: (session, type, ids, options) => writeFollows(session, 'PUT', type, ids, options),
   unfollow: (session, type, ids) => writeFollows(session, 'DELETE', type, ids),

@@ -6,7 +6,7 @@ import { concurrencyOf, resultsInBatches } from '../batches';
 import { encodeCursor } from '../cursor';
 import { withHandles } from '../handles';
 import type { ItemResult, ListOptions, Page, Provider } from '../types';
-import { checkXUser, normalizeXProfile, normalizeXUser } from './users';
+import { X_ID, checkXUser, normalizeXProfile, normalizeXUser } from './users';
 
 /** X allows 50 follow (and 50 unfollow) requests per 15 minutes per user. */
 export const X_FOLLOW_BUDGET = { limit: 50, windowMs: 15 * 60_000 };
@@ -22,18 +22,29 @@ async function getJson<T>(session: UpstreamSession, path: string): Promise<T> {
 
 /** The connected user's X id, looked up once per connection (`GET /2/users/me`). */
 function me(session: UpstreamSession): Promise<string> {
-  return session.providerUserId(async () => (await getJson<{ data: { id: string } }>(session, '/2/users/me')).data.id);
+  return session.providerUserId(async () => {
+    const id = (await getJson<{ data?: { id?: string } }>(session, '/2/users/me')).data?.id;
+    if (!id || !X_ID.test(id)) throw new Problem(502, 'upstream-error', 'X answered GET /2/users/me without a valid user id.');
+    return id;
+  });
 }
 
 const byUsername = (session: UpstreamSession) => (name: string) => session.call('GET', api(session, `/2/users/by/username/${name}`));
 const idOf = (json: unknown) => (json as { data?: { id?: string } })?.data?.id;
 
-/** The reset time X announced (`x-rate-limit-reset`, epoch seconds), or the budget's own. */
-function resetFrom(outcome: CallOutcome, fallback: number): number {
-  const reset = Number(outcome.headers?.get('x-rate-limit-reset'));
-  if (Number.isFinite(reset) && reset > 0) return reset * 1000;
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * The reset time X announced (`x-rate-limit-reset`, epoch seconds), or the budget's own. A time
+ * in the past or more than a day ahead is not believed: it would retry at once or lock for years.
+ */
+export function resetFrom(outcome: CallOutcome, fallback: number, now = Date.now()): number {
+  const sane = (ms: number) => ms > now && ms <= now + DAY_MS;
+  const reset = Number(outcome.headers?.get('x-rate-limit-reset')) * 1000;
+  if (Number.isFinite(reset) && sane(reset)) return reset;
   const after = parseRetryAfter(outcome.headers?.get('retry-after'));
-  return after !== undefined ? Date.now() + after * 1000 : fallback;
+  if (after !== undefined && sane(now + after * 1000)) return now + after * 1000;
+  return sane(fallback) ? fallback : now + X_FOLLOW_BUDGET.windowMs;
 }
 
 /**
@@ -46,16 +57,24 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   const bucket = `x:${op}`;
   const { granted, resetAt } = await session.reserve(bucket, targets.length, X_FOLLOW_BUDGET.limit, X_FOLLOW_BUDGET.windowMs);
   const later = targets.slice(granted).map((id): ItemResult => ({ id, status: 'deferred', retry_at: new Date(resetAt).toISOString() }));
-  const now = await mapConcurrent(targets.slice(0, granted), concurrencyOf(session), async (id): Promise<ItemResult> => {
+  // Once X says the budget is spent (a 429, or remaining 0), the calls not yet sent are deferred.
+  let spentUntil: number | null = null;
+  const one = async (id: string): Promise<ItemResult> => {
+    if (spentUntil !== null) return { id, status: 'deferred', retry_at: new Date(spentUntil).toISOString() };
     const outcome =
       op === 'follow'
-        ? await session.call('POST', api(session, `/2/users/${source}/following`), { target_user_id: id })
-        : await session.call('DELETE', api(session, `/2/users/${source}/following/${id}`));
+        ? await session.call('POST', api(session, `/2/users/${source}/following`), { target_user_id: id }, { attempts: 1 })
+        : await session.call('DELETE', api(session, `/2/users/${source}/following/${id}`), undefined, { attempts: 1 });
     const remaining = Number(outcome.headers?.get('x-rate-limit-remaining'));
-    if (Number.isFinite(remaining) && outcome.headers?.get('x-rate-limit-reset')) await session.observe(bucket, remaining, resetFrom(outcome, resetAt));
+    if (outcome.headers?.get('x-rate-limit-remaining') && Number.isFinite(remaining)) {
+      const at = resetFrom(outcome, resetAt);
+      await session.observe(bucket, remaining, at);
+      if (remaining === 0) spentUntil = at;
+    }
     if (!outcome.ok) {
       if (outcome.problem.upstream_status === 429) {
         const at = resetFrom(outcome, resetAt);
+        spentUntil = at;
         await session.observe(bucket, 0, at);
         return { id, status: 'deferred', retry_at: new Date(at).toISOString() };
       }
@@ -63,7 +82,11 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
     }
     const pending = (outcome.json as { data?: { pending_follow?: boolean } })?.data?.pending_follow === true;
     return { id, status: op === 'follow' && pending ? 'pending' : 'done' };
-  });
+  };
+  // The first call goes alone: if X already refuses, that is the only call spent.
+  const [head, ...rest] = targets.slice(0, granted);
+  const first = head === undefined ? [] : [await one(head)];
+  const now = [...first, ...(await mapConcurrent(rest, concurrencyOf(session), one))];
   return [...now, ...later];
 }
 
@@ -75,7 +98,7 @@ function contains(session: UpstreamSession, ids: string[]): Promise<ItemResult[]
     const found = new Map(((outcome.json as { data?: { id: string; connection_status?: string[] }[] }).data ?? []).map((u) => [u.id, u]));
     return batch.map((id): ItemResult => {
       const user = found.get(id);
-      if (!user) return { id, status: 'failed', problem: problemBody(502, 'upstream-error', `X has no user ${id}.`, { upstream_status: 404 }) };
+      if (!user) return { id, status: 'failed', problem: problemBody(404, 'target-not-found', `X has no user ${id}.`) };
       return { id, status: 'done', following: (user.connection_status ?? []).includes('following') };
     });
   });
@@ -89,18 +112,21 @@ async function list(session: UpstreamSession, relation: 'following' | 'followers
   return { items: (page.data ?? []).map((u) => normalizeXUser(u, options.raw)), next_cursor: page.meta?.next_token ? encodeCursor(page.meta.next_token) : null };
 }
 
-const resolving = (session: UpstreamSession, ids: string[], run: (ids: string[]) => Promise<ItemResult[]>) => withHandles(session, ids, byUsername(session), idOf, run);
+const resolving = (session: UpstreamSession, ids: string[], run: (ids: string[]) => Promise<ItemResult[]>) =>
+  withHandles(session, ids, byUsername(session), idOf, (id) => X_ID.test(id), run);
 
 export const x: Provider = {
   name: 'x',
   followTypes: ['user'],
   listTypes: ['user'],
   listCursor: 'token',
+  checkProviderUserId: (id) => (X_ID.test(id) ? null : 'an X user id is 1-19 digits'),
   maxListLimit: 1000,
   checkId: (_type, id) => checkXUser(id),
   follow: (session, _type, ids) => resolving(session, ids, (resolved) => write(session, 'follow', resolved)),
   unfollow: (session, _type, ids) => resolving(session, ids, (resolved) => write(session, 'unfollow', resolved)),
   contains: (session, _type, ids) => resolving(session, ids, (resolved) => contains(session, resolved)),
+  checkCursor: (after) => (/^[A-Za-z0-9]{16,128}$/.test(after) ? null : 'not an X pagination cursor'),
   listFollows: (session, _type, options) => list(session, 'following', options),
   listFollowers: (session, options) => list(session, 'followers', options),
   async profile(session, raw) {

@@ -1,11 +1,11 @@
 import type { NormalizedItem, NormalizedProfile } from '../types';
 
 /** X user ids are numeric strings; users may also be named by `@username`. */
-export const X_ID = /^[0-9]{1,19}$/;
+export const X_ID = /^(0|[1-9][0-9]{0,18})$/;
 export const X_HANDLE = /^@[A-Za-z0-9_]{1,15}$/;
 
 export function checkXUser(id: string): string | null {
-  return X_ID.test(id) || X_HANDLE.test(id) ? null : 'an X user is a numeric id (1-19 digits) or @username (1-15 letters, digits or _)';
+  return X_ID.test(id) || X_HANDLE.test(id) ? null : 'an X user is a numeric id (1-19 digits, no leading zero) or @username (1-15 letters, digits or _)';
 }
 
 interface XUser {
