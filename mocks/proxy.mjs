@@ -13,6 +13,7 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks);
     if (req.url.startsWith('/__mock/calls')) return control(req, res, calls);
+    if (req.method === 'GET' && AUTHORIZE_PATHS.includes(req.url.split('?')[0])) return authorize(req, res);
     const startedAt = Date.now();
     const plan = beforeForward(name, req, body);
     if (plan.delayMs) await new Promise((r) => setTimeout(r, plan.delayMs));
@@ -62,6 +63,18 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
       resolve({ url: `http://${host}:${bound}`, calls, close: () => new Promise((r) => server.close(r)) });
     });
   });
+}
+
+/** The providers' consent pages, which Prism cannot be: each says yes at once (or no, for a scope `deny`). */
+const AUTHORIZE_PATHS = ['/authorize', '/i/oauth2/authorize', '/oauth/authorize'];
+
+function authorize(req, res) {
+  const q = new URL(req.url, 'http://mock').searchParams;
+  const back = new URL(q.get('redirect_uri'));
+  back.searchParams.set('state', q.get('state') ?? '');
+  if ((q.get('scope') ?? '').split(' ').includes('deny')) back.searchParams.set('error', 'access_denied');
+  else back.searchParams.set('code', `mock-code-${Math.random().toString(36).slice(2, 12)}`);
+  res.writeHead(302, { location: back.toString() }).end();
 }
 
 function control(req, res, calls) {

@@ -10,6 +10,7 @@ export const LOCAL_VARS = {
   SPOTIFY_API_URL: `http://127.0.0.1:${MOCK_PORTS['spotify-api']}`,
   SPOTIFY_ACCOUNTS_URL: `http://127.0.0.1:${MOCK_PORTS['spotify-accounts']}`,
   X_API_URL: `http://127.0.0.1:${MOCK_PORTS['x-api']}`,
+  X_AUTHORIZE_URL: `http://127.0.0.1:${MOCK_PORTS['x-api']}/i/oauth2/authorize`,
   AUDIUS_API_URL: `http://127.0.0.1:${MOCK_PORTS['audius-api']}`,
   X_CLIENT_ID: 'local-x-client-id',
   AUDIUS_API_KEY: 'local-audius-api-key',

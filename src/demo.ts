@@ -1,7 +1,8 @@
 import type { Env } from './env';
 import { registerAppKey } from './auth/apps';
 import { vaultFor } from './tokens/access';
-import { PROVIDERS, type ProviderName } from './tokens/token-endpoint';
+import { DEFAULT_SCOPES } from './oauth/providers';
+import { PROVIDERS } from './tokens/token-endpoint';
 
 /** Local `npm start` only: what README "Try it" relies on. Never set in a deployment. */
 export const DEMO = {
@@ -15,12 +16,6 @@ export const DEMO = {
   },
 } as const;
 
-const SCOPES: Record<ProviderName, string> = {
-  spotify:
-    'user-follow-read user-follow-modify user-library-read user-library-modify playlist-read-private playlist-modify-public playlist-modify-private user-top-read user-read-private user-read-email',
-  x: 'tweet.read users.read follows.read follows.write offline.access',
-  audius: 'read write',
-};
 
 let seeded: Promise<void> | null = null;
 
@@ -42,7 +37,7 @@ export function seedDemo(env: Env): Promise<void> {
       const id = { app: DEMO.app, user: DEMO.user, provider };
       const vault = vaultFor(env, id);
       if (await vault.status()) continue;
-      const put = await vault.put({ id, ...DEMO.tokens[provider], expires_at: Date.now() + 3600_000, scope: SCOPES[provider] });
+      const put = await vault.put({ id, ...DEMO.tokens[provider], expires_at: Date.now() + 3600_000, scope: DEFAULT_SCOPES[provider] });
       if (!put.ok) throw new Error(put.detail);
     }
   })().catch((err) => {

@@ -1,4 +1,6 @@
+import type { EventMessage } from './events/emit';
 import type { IdempotencyStore } from './idempotency/store';
+import type { OAuthState } from './oauth/state';
 import type { TokenVault } from './tokens/vault';
 
 /** Bindings, vars and secrets of the worker; wrangler.toml and the README list each with its default. */
@@ -7,6 +9,9 @@ export interface Env {
   TOKENS: KVNamespace;
   TOKEN_VAULT: DurableObjectNamespace<TokenVault>;
   IDEMPOTENCY: DurableObjectNamespace<IdempotencyStore>;
+  OAUTH_STATE: DurableObjectNamespace<OAuthState>;
+  /** Outbound events (producer); the same worker consumes them and delivers webhooks. */
+  EVENTS: Queue<EventMessage>;
   SPOTIFY_API_URL: string;
   SPOTIFY_ACCOUNTS_URL: string;
   X_API_URL: string;
@@ -26,6 +31,10 @@ export interface Env {
   X_CLIENT_SECRET?: string;
   /** Audius app API key: the OAuth client_id, and sent on reads (higher rate limits). */
   AUDIUS_API_KEY?: string;
+  /** The worker's public origin, for OAuth redirect URIs; the request's own origin when unset. */
+  PUBLIC_URL?: string;
+  /** X's authorize page (it is not on api.x.com). */
+  X_AUTHORIZE_URL: string;
   /** Set only by `npm start`: seeds the demo app and user. A deployment never sets it. */
   CROSSFOLLOW_LOCAL_DEMO?: string;
 }

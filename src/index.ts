@@ -4,18 +4,22 @@ import { secureHeaders } from 'hono/secure-headers';
 import { adminAuth } from './auth/admin';
 import { apiKeyAuth } from './auth/middleware';
 import { isLocalDemo, seedDemo } from './demo';
-import type { AppEnv } from './env';
+import type { AppEnv, Env } from './env';
+import { deliverEvents } from './events/deliver';
+import type { EventMessage } from './events/emit';
 import { Problem } from './http/problem';
 import { idempotencyKey } from './idempotency/middleware';
 import { KeyringError } from './tokens/crypto';
 import { problemOnInvalid } from './http/validation';
 import { admin } from './routes/admin';
 import { connections } from './routes/connections';
+import { oauth } from './routes/oauth';
 import { follows } from './routes/follows';
 import { library } from './routes/library';
 import { profiles } from './routes/profiles';
 
 export { IdempotencyStore } from './idempotency/store';
+export { OAuthState } from './oauth/state';
 export { TokenVault } from './tokens/vault';
 
 const app = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
@@ -34,6 +38,7 @@ app.route('/', follows);
 app.route('/', library);
 app.route('/', profiles);
 app.route('/', connections);
+app.route('/', oauth);
 app.use('/admin/*', adminAuth());
 app.route('/', admin);
 
@@ -58,4 +63,7 @@ app.onError((err, c) => {
   return new Problem(500, 'internal-error', 'An unexpected error happened; it was logged without request data.').toResponse();
 });
 
-export default app;
+export default {
+  fetch: app.fetch,
+  queue: (batch: MessageBatch<EventMessage>, env: Env) => deliverEvents(batch, env),
+} satisfies ExportedHandler<Env, EventMessage>;

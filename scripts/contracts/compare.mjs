@@ -116,8 +116,11 @@ function tokenUrls(reference) {
     .map((u) => new URL(u, base).toString());
 }
 
+/** The token endpoint and its siblings on the authorization server (revoke): `…/oauth2/*`. */
 function isTokenPath(ours, reference, path) {
-  return !reference.paths?.[path] && tokenUrls(reference).includes((ours.servers?.[0]?.url ?? '') + path);
+  if (reference.paths?.[path]) return false;
+  const url = (ours.servers?.[0]?.url ?? '') + path;
+  return tokenUrls(reference).some((t) => t === url || t.slice(0, t.lastIndexOf('/') + 1) === url.slice(0, url.lastIndexOf('/') + 1));
 }
 
 /** A token endpoint has no operation in the reference: its URL must be the reference's OAuth tokenUrl. */
@@ -130,7 +133,9 @@ export function compareTokenEndpoint(ours, reference) {
     for (const method of METHODS.filter((m) => item[m])) {
       operations.push({ method: method.toUpperCase(), path });
       if (method !== 'post') mismatches.push(`${method.toUpperCase()} ${path}: token endpoints are POST`);
-      if (!urls.includes(server + path)) mismatches.push(`${method.toUpperCase()} ${path}: ${server + path} is not the reference tokenUrl (${urls.join(', ')})`);
+      const url = server + path;
+      const sibling = urls.some((t) => t.slice(0, t.lastIndexOf('/') + 1) === url.slice(0, url.lastIndexOf('/') + 1));
+      if (!urls.includes(url) && !sibling) mismatches.push(`${method.toUpperCase()} ${path}: ${url} is not the reference tokenUrl (${urls.join(', ')}) or beside it`);
       const types = Object.keys(item[method].requestBody?.content ?? {});
       const expected = ours['x-token-media-type'] ?? 'application/x-www-form-urlencoded';
       if (!types.includes(expected)) mismatches.push(`${method.toUpperCase()} ${path}: the token request body must be ${expected} (x-token-media-type), not ${types.join(', ') || 'absent'}`);

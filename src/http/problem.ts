@@ -12,6 +12,8 @@ const TITLES = {
   'not-found': 'No such resource',
   'not-connected': 'The user has not connected this provider',
   'target-not-found': 'The provider has no such user or item',
+  'invalid-state': 'The OAuth callback does not match a connect this app started',
+  'invalid-signature': 'The webhook signature does not verify',
   'unsupported-operation': 'The provider cannot do this operation',
   'reauth-required': 'The user must connect this provider again',
   'upstream-error': 'The provider refused part of the request',

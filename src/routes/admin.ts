@@ -3,7 +3,8 @@ import { generateApiKey, registerAppKey, revokeAppKey } from '../auth/apps';
 import type { AppEnv } from '../env';
 import { Problem } from '../http/problem';
 import { problemOnInvalid, requireJson } from '../http/validation';
-import { CreateAppBody, CreatedApp, RevokeBody } from '../schemas/admin';
+import { AppIdPath, CreateAppBody, CreatedApp, RevokeBody, SettingsBody, SettingsResponse } from '../schemas/admin';
+import { newWebhookSecret, readSettings, writeSettings } from '../auth/settings';
 import { ProblemSchema } from '../schemas/common';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -42,4 +43,24 @@ admin.openapi(revokeRoute, async (c) => {
   const revoked = await revokeAppKey(c.env.APPS, c.req.valid('json').api_key);
   if (!revoked) throw new Problem(404, 'not-found', 'No active key matches.');
   return c.body(null, 204);
+});
+
+const settingsRoute = createRoute({
+  method: 'put',
+  path: '/admin/apps/{app_id}/settings',
+  tags: ['admin'],
+  summary: "Set an app's OAuth return_to allowlist and event webhook; get its signing secret",
+  middleware: [requireJson] as const,
+  request: { params: AppIdPath, body: { required: true, content: { 'application/json': { schema: SettingsBody } } } },
+  responses: { 200: { description: 'The settings, with the newest signing secret', content: { 'application/json': { schema: SettingsResponse } } }, 401: problem('Wrong ADMIN_TOKEN'), 422: problem('Invalid input') },
+});
+
+admin.openapi(settingsRoute, async (c) => {
+  const { app_id } = c.req.valid('param');
+  const body = c.req.valid('json');
+  const current = await readSettings(c.env, app_id);
+  const secrets = current.webhook_secrets.length === 0 || body.rotate_webhook_secret ? [newWebhookSecret(), ...current.webhook_secrets].slice(0, 2) : current.webhook_secrets;
+  const next = { return_to: body.return_to ?? current.return_to, webhook_url: body.webhook_url === undefined ? current.webhook_url : body.webhook_url, webhook_secrets: secrets };
+  await writeSettings(c.env, app_id, next);
+  return c.json({ app_id, return_to: next.return_to, webhook_url: next.webhook_url, webhook_secret: secrets[0]! }, 200);
 });

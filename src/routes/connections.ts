@@ -1,5 +1,6 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
+import { emit } from '../events/emit';
 import { Problem, validationProblem } from '../http/problem';
 import { providerFor } from '../providers';
 import { problemOnInvalid, requireJson } from '../http/validation';
@@ -79,6 +80,7 @@ connections.openapi(importRoute, async (c) => {
   });
   if (!result.ok) throw new Problem(500, 'misconfigured', result.detail);
   forgetInMemory(id);
+  if (result.created) await emit(c.env, id.app, 'connection.created', { user: id.user, provider: id.provider, via: 'import' });
   return result.created ? c.json(result.status, 201) : c.json(result.status, 200);
 });
 
@@ -98,7 +100,7 @@ connections.openapi(getRoute, async (c) => {
 
 connections.openapi(deleteRoute, async (c) => {
   const id = idOf(c.get('appId'), c.req.valid('param'));
-  const existed = await vaultFor(c.env, id).forget();
+  const { existed } = await vaultFor(c.env, id).forget();
   forgetInMemory(id);
   if (!existed) throw notConnected(id);
   return c.body(null, 204);

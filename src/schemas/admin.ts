@@ -20,3 +20,25 @@ export const CreatedApp = z
   .openapi('CreatedApp');
 
 export const RevokeBody = z.object({ api_key: z.string().min(1).max(256) }).strict().openapi('RevokeKey');
+
+const HttpsUrl = z.string().url().max(2048).refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(u), 'use https (http only on localhost)');
+
+export const AppIdPath = z.object({ app_id: AppId.openapi({ param: { name: 'app_id', in: 'path' } }) });
+
+export const SettingsBody = z
+  .object({
+    return_to: z.array(HttpsUrl).max(20).optional().openapi({ description: 'Exact URLs OAuth connect may send users back to.' }),
+    webhook_url: HttpsUrl.nullable().optional().openapi({ description: 'Where events (connection.created, …) are delivered; null to stop.' }),
+    rotate_webhook_secret: z.boolean().optional().openapi({ description: 'Add a new signing secret; the previous one keeps verifying until the next rotation.' }),
+  })
+  .strict()
+  .openapi('AppSettingsUpdate');
+
+export const SettingsResponse = z
+  .object({
+    app_id: z.string(),
+    return_to: z.array(z.string()),
+    webhook_url: z.string().nullable(),
+    webhook_secret: z.string().openapi({ description: 'The newest signing secret (whsec_…): verify events with it, sign inbound actions with it.' }),
+  })
+  .openapi('AppSettings');

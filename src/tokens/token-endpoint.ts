@@ -24,6 +24,9 @@ interface TokenRequest {
   body: string;
 }
 
+/** The grant a token request carries: a refresh, or an authorization code with its PKCE verifier. */
+export type GrantRequest = { grant_type: 'refresh_token'; refresh_token: string } | { grant_type: 'authorization_code'; code: string; code_verifier: string; redirect_uri: string };
+
 /**
  * How each provider wants a refresh asked for. X and Audius hand out single-use refresh tokens
  * (every refresh returns a new one), so their requests are never retried: a retry after a lost
@@ -31,25 +34,25 @@ interface TokenRequest {
  */
 const ENDPOINTS: Record<
   ProviderName,
-  { rotates: boolean; build(env: Env, refreshToken: string): TokenRequest | string; refused(status: number, error: unknown, description?: unknown): boolean }
+  { rotates: boolean; build(env: Env, grant: GrantRequest): TokenRequest | string; refused(status: number, error: unknown, description?: unknown): boolean }
 > = {
   spotify: {
     rotates: false,
-    build(env, refreshToken) {
-      if (!env.SPOTIFY_CLIENT_ID || !env.SPOTIFY_CLIENT_SECRET) return 'SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET must be set as secrets to refresh Spotify tokens.';
+    build(env, grant) {
+      if (!env.SPOTIFY_CLIENT_ID || !env.SPOTIFY_CLIENT_SECRET) return 'SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET must be set as secrets to use Spotify tokens.';
       return {
         url: `${env.SPOTIFY_ACCOUNTS_URL}/api/token`,
         headers: { authorization: `Basic ${btoa(`${env.SPOTIFY_CLIENT_ID}:${env.SPOTIFY_CLIENT_SECRET}`)}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+        body: new URLSearchParams(grant).toString(),
       };
     },
     refused: (status, error) => status === 400 && error === 'invalid_grant',
   },
   x: {
     rotates: true,
-    build(env, refreshToken) {
-      if (!env.X_CLIENT_ID) return 'X_CLIENT_ID must be set (and X_CLIENT_SECRET for a confidential client) to refresh X tokens.';
-      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    build(env, grant) {
+      if (!env.X_CLIENT_ID) return 'X_CLIENT_ID must be set (and X_CLIENT_SECRET for a confidential client) to use X tokens.';
+      const form = new URLSearchParams(grant);
       const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
       // Confidential clients authenticate with Basic; public clients name themselves in the body.
       if (env.X_CLIENT_SECRET) headers.authorization = `Basic ${btoa(`${env.X_CLIENT_ID}:${env.X_CLIENT_SECRET}`)}`;
@@ -62,12 +65,12 @@ const ENDPOINTS: Record<
   },
   audius: {
     rotates: true,
-    build(env, refreshToken) {
-      if (!env.AUDIUS_API_KEY) return 'AUDIUS_API_KEY must be set (it is the OAuth client_id) to refresh Audius tokens.';
+    build(env, grant) {
+      if (!env.AUDIUS_API_KEY) return 'AUDIUS_API_KEY must be set (it is the OAuth client_id) to use Audius tokens.';
       return {
         url: `${env.AUDIUS_API_URL}/oauth/token`,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: env.AUDIUS_API_KEY }),
+        body: JSON.stringify({ ...grant, client_id: env.AUDIUS_API_KEY }),
       };
     },
     refused: (status, error) => status === 400 && error === 'invalid_grant',
@@ -78,15 +81,21 @@ const ENDPOINTS: Record<
  * Calls a provider's token endpoint with a refresh token. Only the TokenVault Durable Object
  * calls this, so there is one refresh per connection at a time.
  */
-export async function refreshGrant(provider: ProviderName, env: Env, refreshToken: string): Promise<RefreshOutcome> {
+export function refreshGrant(provider: ProviderName, env: Env, refreshToken: string): Promise<RefreshOutcome> {
+  return tokenGrant(provider, env, { grant_type: 'refresh_token', refresh_token: refreshToken });
+}
+
+/** Calls a provider's token endpoint with a refresh token or an authorization code. */
+export async function tokenGrant(provider: ProviderName, env: Env, grant: GrantRequest): Promise<RefreshOutcome> {
   const endpoint = ENDPOINTS[provider];
   const label = PROVIDER_LABELS[provider];
-  const request = endpoint.build(env, refreshToken);
+  const request = endpoint.build(env, grant);
   if (typeof request === 'string') return { kind: 'misconfigured', detail: request };
   const outcome = await fetchWithRetry(
     request.url,
     { method: 'POST', headers: { ...request.headers, accept: 'application/json' }, body: request.body },
-    { attempts: endpoint.rotates ? 1 : 3 },
+    // A code is single-use too: an exchange is never retried either.
+    { attempts: endpoint.rotates || grant.grant_type === 'authorization_code' ? 1 : 3 },
   );
   if (outcome.kind === 'network') return { kind: 'unavailable', detail: `${label}'s token endpoint: ${outcome.detail}` };
   const res = outcome.response;
@@ -119,4 +128,27 @@ export async function refreshGrant(provider: ProviderName, env: Env, refreshToke
 /** Whether the provider's refresh tokens are single-use (a new one with every refresh). */
 export function rotatesRefreshTokens(provider: ProviderName): boolean {
   return ENDPOINTS[provider].rotates;
+}
+
+/**
+ * Asks the provider to revoke a token where it can (X `POST /2/oauth2/revoke`, Audius
+ * `POST /oauth/revoke`; Spotify has no revocation endpoint). Best effort: the tokens are
+ * forgotten whatever the answer, and the result only says whether the provider confirmed.
+ */
+export async function revokeToken(provider: ProviderName, env: Env, token: string): Promise<boolean> {
+  let request: TokenRequest | null = null;
+  if (provider === 'x' && env.X_CLIENT_ID) {
+    const form = new URLSearchParams({ token, token_type_hint: 'refresh_token' });
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (env.X_CLIENT_SECRET) headers.authorization = `Basic ${btoa(`${env.X_CLIENT_ID}:${env.X_CLIENT_SECRET}`)}`;
+    else form.set('client_id', env.X_CLIENT_ID);
+    request = { url: `${env.X_API_URL}/2/oauth2/revoke`, headers, body: form.toString() };
+  } else if (provider === 'audius' && env.AUDIUS_API_KEY) {
+    request = { url: `${env.AUDIUS_API_URL}/oauth/revoke`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, client_id: env.AUDIUS_API_KEY }) };
+  }
+  if (!request) return false;
+  const outcome = await fetchWithRetry(request.url, { method: 'POST', headers: request.headers, body: request.body }, { attempts: 2, budgetMs: 5_000 });
+  if (outcome.kind !== 'response') return false;
+  await outcome.response.body?.cancel();
+  return outcome.response.ok;
 }

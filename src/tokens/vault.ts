@@ -1,7 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import { DecryptError, KeyringError, type Keyring, decrypt, encrypt, keyIdOf, keyringFrom } from './crypto';
-import { refreshGrant, rotatesRefreshTokens } from './token-endpoint';
+import { emit } from '../events/emit';
+import { refreshGrant, revokeToken, rotatesRefreshTokens } from './token-endpoint';
 import { type ConnectionId, type ConnectionStatus, type ImportInput, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connectionKey } from './types';
 
 /** The one record a TokenVault keeps (docs/storage.md). Tokens are ciphertexts. */
@@ -70,11 +71,22 @@ export class TokenVault extends DurableObject<Env> {
     return record ? toStatus(record) : null;
   }
 
-  async forget(): Promise<boolean> {
+  /** Forgets the tokens, after asking the provider to revoke the refresh token where it can. */
+  async forget(): Promise<{ existed: boolean; revoked: boolean }> {
     const record = await this.ctx.storage.get<Stored>(RECORD);
+    if (!record) return { existed: false, revoked: false };
+    let revoked = false;
+    try {
+      const ring = await keyringFrom(this.env.TOKEN_KEYS);
+      const token = await decrypt(ring, record.refresh ?? record.access, connectionKey(record.id));
+      revoked = await revokeToken(record.id.provider, this.env, token);
+    } catch {
+      // Unreadable tokens cannot be revoked, but are forgotten all the same.
+    }
     await this.ctx.storage.deleteAll();
-    if (record) await this.env.TOKENS.delete(cacheKey(record.id));
-    return Boolean(record);
+    await this.env.TOKENS.delete(cacheKey(record.id));
+    await emit(this.env, record.id.app, 'connection.deleted', { user: record.id.user, provider: record.id.provider, revoked });
+    return { existed: true, revoked };
   }
 
   /**
@@ -220,6 +232,7 @@ export class TokenVault extends DurableObject<Env> {
     const next: Stored = { ...record, status: 'reauth_required', reason, updatedAt: Date.now() };
     await this.ctx.storage.put(RECORD, next);
     await this.env.TOKENS.delete(cacheKey(record.id));
+    await emit(this.env, record.id.app, 'connection.reauth_required', { user: record.id.user, provider: record.id.provider, reason });
     return reauth(reason);
   }
 

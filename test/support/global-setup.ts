@@ -1,6 +1,8 @@
 import type { TestProject } from 'vitest/node';
 // @ts-expect-error the harness is plain JavaScript shared with `npm start`
 import { startMocks } from '../../mocks/harness.mjs';
+// @ts-expect-error plain JavaScript
+import { startReceiver } from '../../mocks/receiver.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,7 +14,11 @@ declare module 'vitest' {
 /** One Prism a contract, behind recording proxies, on free ports for the whole run. */
 export default async function setup(project: TestProject) {
   const mocks = await startMocks();
-  project.provide('upstreamVars', mocks.vars);
-  project.provide('mockUrls', mocks.urls);
-  return () => mocks.stop();
+  const receiver = await startReceiver();
+  project.provide('upstreamVars', { ...mocks.vars, X_AUTHORIZE_URL: `${mocks.vars.X_API_URL}/i/oauth2/authorize` });
+  project.provide('mockUrls', { ...mocks.urls, receiver: receiver.url });
+  return async () => {
+    await receiver.close();
+    await mocks.stop();
+  };
 }

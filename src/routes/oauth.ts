@@ -1,0 +1,93 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { readSettings } from '../auth/settings';
+import type { AppEnv, Env } from '../env';
+import { emit } from '../events/emit';
+import { Problem } from '../http/problem';
+import { problemOnInvalid, requireJson } from '../http/validation';
+import { DEFAULT_SCOPES, STATE_FORMAT, authorizeUrl, pkceChallenge, randomToken } from '../oauth/providers';
+import { STATE_TTL_MS, type PendingConnect } from '../oauth/state';
+import { problemResponses } from '../schemas/common';
+import { AuthorizeBody, AuthorizePath, AuthorizeResponse, CallbackQuery } from '../schemas/oauth';
+import { forgetInMemory, vaultFor } from '../tokens/access';
+import { type ProviderName, tokenGrant } from '../tokens/token-endpoint';
+
+const authorizeRoute = createRoute({
+  method: 'post',
+  path: '/v1/connections/{provider}/authorize',
+  tags: ['connections'],
+  summary: 'Start connecting a user: an authorize URL (PKCE S256, one-time state, 10 minutes)',
+  middleware: [requireJson] as const,
+  request: { params: AuthorizePath, body: { required: true, content: { 'application/json': { schema: AuthorizeBody } } } },
+  responses: { 200: { description: 'Send the user to authorize_url', content: { 'application/json': { schema: AuthorizeResponse } } }, ...problemResponses },
+});
+
+const callbackRoute = createRoute({
+  method: 'get',
+  path: '/v1/oauth/{provider}/callback',
+  tags: ['connections'],
+  summary: "The provider sends the user here; crossfollow stores the tokens and sends the user to the app's return_to",
+  request: { params: AuthorizePath, query: CallbackQuery },
+  responses: { 303: { description: 'Back to return_to with crossfollow_status=connected or error=…' }, 400: problemResponses[422] },
+});
+
+/** One redirect URI per provider, so a code can never be taken to another provider (mix-up). */
+function redirectUri(env: Env, requestUrl: string, provider: ProviderName): string {
+  return `${env.PUBLIC_URL ?? new URL(requestUrl).origin}/v1/oauth/${provider}/callback`;
+}
+
+export const oauth = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
+
+oauth.openapi(authorizeRoute, async (c) => {
+  const { provider } = c.req.valid('param') as { provider: ProviderName };
+  const body = c.req.valid('json');
+  const app = c.get('appId');
+  const settings = await readSettings(c.env, app);
+  if (!settings.return_to.includes(body.return_to)) {
+    throw new Problem(422, 'validation-error', 'return_to is not one of this app\'s return_to URLs (set them with PUT /admin/apps/{app_id}/settings).', {
+      errors: [{ pointer: '/return_to', detail: 'not in the allowlist' }],
+    });
+  }
+  const state = randomToken();
+  const verifier = randomToken();
+  const scopes = body.scopes?.join(' ') ?? DEFAULT_SCOPES[provider];
+  const uri = redirectUri(c.env, c.req.url, provider);
+  const url = authorizeUrl(provider, c.env, { state, challenge: await pkceChallenge(verifier), redirectUri: uri, scopes });
+  if (!url) throw new Problem(500, 'misconfigured', `The ${provider} client id is not set, so users cannot be sent to connect.`);
+  const pending: PendingConnect = { app, user: body.user, provider, verifier, return_to: body.return_to, scopes, redirect_uri: uri, expires_at: Date.now() + STATE_TTL_MS };
+  await c.env.OAUTH_STATE.get(c.env.OAUTH_STATE.idFromName(state)).create(pending);
+  return c.json({ authorize_url: url, state_expires_at: new Date(pending.expires_at).toISOString(), redirect_uri: uri }, 200);
+});
+
+/** 303 to the app with the outcome in the query; the callback URL (code, state) is not passed on. */
+function backTo(c: Context, pending: PendingConnect, outcome: Record<string, string>): Response {
+  const target = new URL(pending.return_to);
+  for (const [k, v] of Object.entries({ provider: pending.provider, user: pending.user, ...outcome })) target.searchParams.set(k, v);
+  return new Response(null, { status: 303, headers: { location: target.toString(), 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' } });
+}
+
+oauth.openapi(callbackRoute, async (c) => {
+  const { provider } = c.req.valid('param') as { provider: ProviderName };
+  const query = c.req.valid('query');
+  const badState = (detail: string) => new Problem(400, 'invalid-state', `${detail} Start again with POST /v1/connections/${provider}/authorize.`, {}, { 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
+  if (!query.state || !STATE_FORMAT.test(query.state)) throw badState('The state is missing or not one crossfollow issued.');
+  const pending = await c.env.OAUTH_STATE.get(c.env.OAUTH_STATE.idFromName(query.state)).consume();
+  if (!pending) throw badState('The state is unknown, expired (10 minutes) or already used.');
+  if (pending.provider !== provider) throw badState(`The state was issued for ${pending.provider}, not ${provider}.`);
+  if (query.error) return backTo(c, pending, { crossfollow_status: 'error', error: query.error === 'access_denied' ? 'access_denied' : 'provider_error' }) as never;
+  if (!query.code) return backTo(c, pending, { crossfollow_status: 'error', error: 'missing_code' }) as never;
+  const outcome = await tokenGrant(provider, c.env, { grant_type: 'authorization_code', code: query.code, code_verifier: pending.verifier, redirect_uri: pending.redirect_uri });
+  if (outcome.kind !== 'ok') return backTo(c, pending, { crossfollow_status: 'error', error: 'exchange_failed' }) as never;
+  const id = { app: pending.app, user: pending.user, provider };
+  const stored = await vaultFor(c.env, id).put({
+    id,
+    access_token: outcome.grant.access_token,
+    refresh_token: outcome.grant.refresh_token,
+    expires_at: Date.now() + outcome.grant.expires_in * 1000,
+    scope: outcome.grant.scope ?? pending.scopes,
+  });
+  if (!stored.ok) return backTo(c, pending, { crossfollow_status: 'error', error: 'server_error' }) as never;
+  forgetInMemory(id);
+  await emit(c.env, pending.app, 'connection.created', { user: pending.user, provider, via: 'oauth' });
+  return backTo(c, pending, { crossfollow_status: 'connected' }) as never;
+});

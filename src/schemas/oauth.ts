@@ -1,0 +1,23 @@
+import { z } from '@hono/zod-openapi';
+import { ProviderParam, UserId } from './common';
+
+export const AuthorizePath = z.object({ provider: ProviderParam });
+
+export const AuthorizeBody = z
+  .object({
+    user: UserId,
+    return_to: z.string().url().max(2048).openapi({ description: "Must equal one of the app's return_to URLs exactly." }),
+    scopes: z.array(z.string().regex(/^[\w.:-]{1,64}$/)).min(1).max(30).optional().openapi({ description: 'Defaults to what the follow and library operations need.' }),
+  })
+  .strict()
+  .openapi('AuthorizeRequest');
+
+export const AuthorizeResponse = z
+  .object({ authorize_url: z.string(), state_expires_at: z.string(), redirect_uri: z.string() })
+  .openapi('AuthorizeResult');
+
+export const CallbackQuery = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(256).optional(),
+  error: z.string().max(256).optional(),
+});
