@@ -1,0 +1,123 @@
+import { SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { BASE, call, mockCalls, newApp, spotifyIds } from '../support/helpers';
+
+const RETURN_TO = 'https://shop.example/connected';
+
+async function appWithReturnTo() {
+  const { key, app } = await newApp();
+  const res = await SELF.fetch(`${BASE}/admin/apps/${app}/settings`, {
+    method: 'PUT',
+    headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ return_to: [RETURN_TO] }),
+  });
+  expect(res.status).toBe(200);
+  return { key, app };
+}
+
+async function authorize(key: string, provider: string, user = 'oa', extra: Record<string, unknown> = {}) {
+  const res = await call(key, 'POST', `/v1/connections/${provider}/authorize`, { user, return_to: RETURN_TO, ...extra });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { authorize_url: string; redirect_uri: string };
+}
+
+/** Plays the provider's consent page (the mock says yes) and returns where it sends the user. */
+async function consent(authorizeUrl: string): Promise<URL> {
+  const res = await fetch(authorizeUrl, { redirect: 'manual' });
+  expect(res.status).toBe(302);
+  return new URL(res.headers.get('location')!);
+}
+
+const callbackOf = (u: URL) => SELF.fetch(`${BASE}${u.pathname}${u.search}`, { redirect: 'manual' });
+const tokenCalls = (upstream: 'spotify-accounts' | 'x-api' | 'audius-api', code: string) =>
+  mockCalls(upstream, (c) => c.body.includes(code));
+
+describe('OAuth connect', () => {
+  for (const [provider, upstream] of [['spotify', 'spotify-accounts'], ['x', 'x-api'], ['audius', 'audius-api']] as const) {
+    it(`${provider}: authorize → consent → callback → active connection that works`, async () => {
+      const { key } = await appWithReturnTo();
+      const started = await authorize(key, provider);
+      const url = new URL(started.authorize_url);
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+      expect(url.searchParams.get('redirect_uri')).toBe(`${BASE}/v1/oauth/${provider}/callback`);
+      const back = await consent(started.authorize_url);
+      const done = await callbackOf(back);
+      expect(done.status).toBe(303);
+      expect(done.headers.get('referrer-policy')).toBe('no-referrer');
+      const location = new URL(done.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe(RETURN_TO);
+      expect(Object.fromEntries(location.searchParams)).toEqual({ provider, user: 'oa', crossfollow_status: 'connected' });
+      const exchange = await tokenCalls(upstream, back.searchParams.get('code')!);
+      expect(exchange).toHaveLength(1);
+      expect(exchange[0]!.violations).toEqual([]);
+      expect(exchange[0]!.body).toContain('code_verifier');
+      const status = (await (await call(key, 'GET', `/v1/users/oa/connections/${provider}`)).json()) as { status: string };
+      expect(status.status).toBe('active');
+      const follow = await call(key, 'PUT', `/v1/users/oa/${provider}/follows`, provider === 'spotify' ? { type: 'artist', ids: spotifyIds(1) } : { type: 'user', ids: [provider === 'x' ? '42' : 'nlGNe'] });
+      expect(follow.status).toBe(200);
+    });
+  }
+
+  it('refuses a return_to outside the allowlist', async () => {
+    const { key } = await appWithReturnTo();
+    const res = await call(key, 'POST', '/v1/connections/spotify/authorize', { user: 'oa', return_to: 'https://evil.example/' });
+    expect(res.status).toBe(422);
+  });
+
+  it('sends access_denied back to the app and stores nothing', async () => {
+    const { key } = await appWithReturnTo();
+    const started = await authorize(key, 'spotify', 'oa', { scopes: ['deny'] });
+    const back = await consent(started.authorize_url);
+    const done = await callbackOf(back);
+    expect(done.status).toBe(303);
+    expect(new URL(done.headers.get('location')!).searchParams.get('error')).toBe('access_denied');
+    expect((await call(key, 'GET', '/v1/users/oa/connections/spotify')).status).toBe(404);
+  });
+
+  it('refuses a missing, garbled, unknown, reused or wrong-provider state without calling the token endpoint', async () => {
+    const { key } = await appWithReturnTo();
+    const started = await authorize(key, 'spotify');
+    const back = await consent(started.authorize_url);
+    const code = back.searchParams.get('code')!;
+    const state = back.searchParams.get('state')!;
+    const bad = [
+      `/v1/oauth/spotify/callback?code=${code}`,
+      `/v1/oauth/spotify/callback?code=${code}&state=not-a-state`,
+      `/v1/oauth/spotify/callback?code=${code}&state=${'A'.repeat(43)}`,
+      `/v1/oauth/x/callback?code=${code}&state=${state}`,
+    ];
+    for (const path of bad) {
+      const res = await SELF.fetch(`${BASE}${path}`, { redirect: 'manual' });
+      expect(res.status, path).toBe(400);
+      expect(await res.json()).toMatchObject({ type: 'urn:crossfollow:problem:invalid-state' });
+    }
+    // The wrong-provider attempt consumed the state: the real callback now finds it used.
+    expect((await callbackOf(back)).status).toBe(400);
+    expect(await tokenCalls('spotify-accounts', code)).toHaveLength(0);
+    expect((await call(key, 'GET', '/v1/users/oa/connections/spotify')).status).toBe(404);
+  });
+
+  it('a state works once: a replayed callback is refused', async () => {
+    const { key } = await appWithReturnTo();
+    const back = await consent((await authorize(key, 'spotify')).authorize_url);
+    expect((await callbackOf(back)).status).toBe(303);
+    expect((await callbackOf(back)).status).toBe(400);
+    expect(await tokenCalls('spotify-accounts', back.searchParams.get('code')!)).toHaveLength(1);
+  });
+});
+
+describe('disconnect revokes upstream where the provider can', () => {
+  it('X and Audius get a revoke call with the refresh token; the tokens are gone either way', async () => {
+    for (const [provider, upstream, path] of [['x', 'x-api', '/2/oauth2/revoke'], ['audius', 'audius-api', '/oauth/revoke']] as const) {
+      const { key } = await newApp();
+      const rt = `rt-${crypto.randomUUID()}`;
+      await call(key, 'PUT', `/v1/users/rv/connections/${provider}`, { access_token: `at-${crypto.randomUUID()}`, refresh_token: rt });
+      expect((await call(key, 'DELETE', `/v1/users/rv/connections/${provider}`)).status).toBe(204);
+      const revokes = await mockCalls(upstream, (c) => c.path === path && c.body.includes(rt));
+      expect(revokes, provider).toHaveLength(1);
+      expect(revokes[0]!.violations).toEqual([]);
+      expect((await call(key, 'GET', `/v1/users/rv/connections/${provider}`)).status).toBe(404);
+    }
+  });
+});
