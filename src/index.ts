@@ -14,6 +14,7 @@ import { problemOnInvalid } from './http/validation';
 import { admin } from './routes/admin';
 import { connections } from './routes/connections';
 import { oauth } from './routes/oauth';
+import { hooks } from './routes/hooks';
 import { follows } from './routes/follows';
 import { library } from './routes/library';
 import { profiles } from './routes/profiles';
@@ -39,6 +40,7 @@ app.route('/', library);
 app.route('/', profiles);
 app.route('/', connections);
 app.route('/', oauth);
+app.route('/', hooks);
 app.use('/admin/*', adminAuth());
 app.route('/', admin);
 

@@ -61,7 +61,7 @@ function checkLimit(provider: Provider, limit: number): void {
   if (limit > provider.maxListLimit) throw validationProblem([{ parameter: 'limit', detail: `${provider.name} serves at most ${provider.maxListLimit} a page` }]);
 }
 
-async function runFollows(env: AppEnv['Bindings'], app: string, params: { user: string; provider: string }, body: { type: FollowType; ids: string[]; public?: boolean }, operation: 'follow' | 'unfollow' | 'contains') {
+export async function runFollows(env: AppEnv['Bindings'], app: string, params: { user: string; provider: string }, body: { type: FollowType; ids: string[]; public?: boolean }, operation: 'follow' | 'unfollow' | 'contains') {
   const provider = providerFor(params.provider as ProviderName);
   if (!provider.followTypes.includes(body.type)) {
     throw new Problem(422, 'unsupported-operation', `${provider.name} cannot ${operation} ${body.type}s.`, { provider: provider.name, operation, item_type: body.type });

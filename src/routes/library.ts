@@ -72,7 +72,7 @@ function unsupported(provider: Provider, operation: string, what: string): Probl
 
 type Body = { type?: LibraryType; ids?: string[]; uris?: string[]; items?: { id: string; added_at: string }[] };
 
-async function runLibrary(env: AppEnv['Bindings'], app: string, params: { user: string; provider: string }, body: Body, operation: 'save' | 'remove' | 'contains') {
+export async function runLibrary(env: AppEnv['Bindings'], app: string, params: { user: string; provider: string }, body: Body, operation: 'save' | 'remove' | 'contains') {
   const provider = providerFor(params.provider as ProviderName);
   const library = libraryOf(provider, operation);
   const id = { app, user: params.user, provider: provider.name };
