@@ -1,4 +1,5 @@
 import type { EventMessage } from './events/emit';
+import type { ActionBatch } from './hooks/actions';
 import type { IdempotencyStore } from './idempotency/store';
 import type { OAuthState } from './oauth/state';
 import type { TokenVault } from './tokens/vault';
@@ -12,6 +13,8 @@ export interface Env {
   OAUTH_STATE: DurableObjectNamespace<OAuthState>;
   /** Outbound events (producer); the same worker consumes them and delivers webhooks. */
   EVENTS: Queue<EventMessage>;
+  /** Hook actions sent with async=1, run by this worker's consumer. */
+  ACTIONS: Queue<ActionBatch>;
   SPOTIFY_API_URL: string;
   SPOTIFY_ACCOUNTS_URL: string;
   X_API_URL: string;

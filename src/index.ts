@@ -7,6 +7,7 @@ import { isLocalDemo, seedDemo } from './demo';
 import type { AppEnv, Env } from './env';
 import { deliverEvents } from './events/deliver';
 import type { EventMessage } from './events/emit';
+import { type ActionBatch, runQueuedActions } from './hooks/actions';
 import { Problem } from './http/problem';
 import { idempotencyKey } from './idempotency/middleware';
 import { KeyringError } from './tokens/crypto';
@@ -67,5 +68,7 @@ app.onError((err, c) => {
 
 export default {
   fetch: app.fetch,
-  queue: (batch: MessageBatch<EventMessage>, env: Env) => deliverEvents(batch, env),
-} satisfies ExportedHandler<Env, EventMessage>;
+  /** Two queues, one consumer: outbound events, and hook actions sent with async=1. */
+  queue: (batch: MessageBatch<EventMessage | ActionBatch>, env: Env) =>
+    batch.queue.startsWith('crossfollow-actions') ? runQueuedActions(batch as MessageBatch<ActionBatch>, env) : deliverEvents(batch as MessageBatch<EventMessage>, env),
+} satisfies ExportedHandler<Env, EventMessage | ActionBatch>;

@@ -9,7 +9,8 @@ export interface EventMessage {
   app: string;
   type: EventType;
   timestamp: string;
-  data: { user: string; provider: ProviderName; [detail: string]: unknown };
+  /** `{user, provider, …}` for connection events; `{batch_id, results}` for batch.completed. */
+  data: { user?: string; provider?: ProviderName; [detail: string]: unknown };
 }
 
 /**

@@ -6,22 +6,8 @@ import { verifySignature } from '../hooks/verify';
 import { Problem, validationProblem } from '../http/problem';
 import { problemOnInvalid, zodFieldErrors } from '../http/validation';
 import { once } from '../idempotency/middleware';
-import { ProblemSchema, ProviderParam, UserId } from '../schemas/common';
-import { MAX_IDS } from '../schemas/follows';
-import { runFollows } from './follows';
-import { runLibrary } from './library';
-
-const Action = z
-  .object({
-    op: z.enum(['follow', 'unfollow', 'save', 'remove']),
-    user: UserId,
-    provider: ProviderParam,
-    type: z.string().max(32),
-    ids: z.array(z.string().max(256)).min(1, 'send at least one id').max(MAX_IDS),
-  })
-  .strict();
-
-const Actions = z.union([z.array(Action).min(1).max(20), z.object({ actions: z.array(Action).min(1).max(20) }).strict()]);
+import { ProblemSchema } from '../schemas/common';
+import { type ActionBatch, Actions, runActions } from '../hooks/actions';
 
 const hookRoute = createRoute({
   method: 'post',
@@ -29,12 +15,16 @@ const hookRoute = createRoute({
   tags: ['hooks'],
   summary: 'Run actions from another system, signed per Standard Webhooks with the app secret; each webhook-id acts once',
   request: {
-    query: z.object({ app: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'app is the app id the hook is for').openapi({ description: 'The app whose secret signs this hook' }) }),
+    query: z.object({
+      app: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'app is the app id the hook is for').openapi({ description: 'The app whose secret signs this hook' }),
+      async: z.enum(['0', '1']).optional().openapi({ description: '1: answer 202 at once and report through a batch.completed event' }),
+    }),
     // The body is read raw (the signature covers its exact bytes) and validated after verification:
     // `[{op, user, provider, type, ids}]` or `{actions: [...]}`, at most 20 actions.
   },
   responses: {
     200: { description: 'One result per action, in order', content: { 'application/json': { schema: z.object({ results: z.array(z.record(z.string(), z.unknown())) }) } } },
+    202: { description: 'Accepted (async=1): the outcome comes as a batch.completed event' },
     401: { description: 'The signature does not verify', content: { 'application/problem+json': { schema: ProblemSchema } } },
     422: { description: 'Invalid actions, or this webhook-id came with another body', content: { 'application/problem+json': { schema: ProblemSchema } } },
   },
@@ -65,20 +55,13 @@ hooks.openapi(hookRoute, async (c) => {
     const parsed = Actions.safeParse(body);
     if (!parsed.success) throw validationProblem(zodFieldErrors(parsed.error, 'json'));
     const actions = Array.isArray(parsed.data) ? parsed.data : parsed.data.actions;
-    const results = [];
-    for (const action of actions) {
-      const params = { user: action.user, provider: action.provider };
-      const payload = { type: action.type as never, ids: action.ids };
-      try {
-        const answer =
-          action.op === 'follow' || action.op === 'unfollow' ? await runFollows(c.env, app, params, payload, action.op) : await runLibrary(c.env, app, params, payload, action.op);
-        results.push({ op: action.op, user: action.user, provider: action.provider, status: 'done', summary: answer.summary, results: answer.results });
-      } catch (err) {
-        if (!(err instanceof Problem)) throw err;
-        results.push({ op: action.op, user: action.user, provider: action.provider, status: 'failed', problem: err.body() });
-      }
+    if (c.req.valid('query').async === '1') {
+      // Answered now, run by the queue consumer; batch.completed tells the app the outcome.
+      const batchId = `batch_${crypto.randomUUID().replaceAll('-', '')}`;
+      await c.env.ACTIONS.send({ app, batch_id: batchId, actions } satisfies ActionBatch);
+      return Response.json({ batch_id: batchId, accepted: actions.length }, { status: 202 });
     }
-    return Response.json({ results });
+    return Response.json({ results: await runActions(c.env, app, actions) });
   });
   return response as never;
 });

@@ -1,21 +1,21 @@
 import { SELF } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { BASE, byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
 
-async function appWithSecret(rotate = false) {
+async function appWithSecret(rotate = false, settings: Record<string, unknown> = {}) {
   const { key, app } = await newApp();
   const put = (body: unknown) =>
     SELF.fetch(`${BASE}/admin/apps/${app}/settings`, { method: 'PUT', headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const first = ((await (await put({})).json()) as { webhook_secret: string }).webhook_secret;
+  const first = ((await (await put(settings)).json()) as { webhook_secret: string }).webhook_secret;
   const secret = rotate ? ((await (await put({ rotate_webhook_secret: true })).json()) as { webhook_secret: string }).webhook_secret : first;
   const token = await connect(key, 'hk');
   return { key, app, secret, first, calls: () => mockCalls('spotify-api', byToken(token)) };
 }
 
-function send(app: string, secret: string, body: string, id = unique('msg'), when = new Date()) {
+function send(app: string, secret: string, body: string, id = unique('msg'), when = new Date(), query = '') {
   const signature = new Webhook(secret).sign(id, when, body);
-  return SELF.fetch(`${BASE}/v1/hooks/actions?app=${app}`, {
+  return SELF.fetch(`${BASE}/v1/hooks/actions?app=${app}${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(when.getTime() / 1000)), 'webhook-signature': signature },
     body,
@@ -69,5 +69,28 @@ describe('inbound webhook actions', () => {
     expect(ok.status).toBe(200);
     const bad = await send(app, secret, JSON.stringify([{ op: 'explode', user: 'hk', provider: 'spotify', type: 'artist', ids: [] }]));
     expect(bad.status).toBe(422);
+  });
+});
+
+describe('asynchronous hook actions', () => {
+  it('answers 202 at once, runs the actions from a queue, and reports them with a signed batch.completed event', async () => {
+    const hook = unique('batch');
+    const { app, secret, calls } = await appWithSecret(false, { webhook_url: `${inject('mockUrls').receiver}/hooks/${hook}` });
+    const ids = spotifyIds(3);
+    const res = await send(app, secret, JSON.stringify([{ op: 'follow', user: 'hk', provider: 'spotify', type: 'artist', ids }]), unique('msg'), new Date(), '&async=1');
+    expect(res.status).toBe(202);
+    const { batch_id } = (await res.json()) as { batch_id: string };
+    let events: { headers: Record<string, string>; body: string }[] = [];
+    for (let i = 0; i < 50 && events.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const all = (await (await fetch(`${inject('mockUrls').receiver}/__receiver/${hook}`)).json()) as typeof events;
+      events = all.filter((e) => (JSON.parse(e.body) as { type: string }).type === 'batch.completed'); // connecting 'hk' sent connection.created too
+    }
+    expect(events).toHaveLength(1);
+    const event = new Webhook(secret).verify(events[0]!.body, events[0]!.headers) as { type: string; data: { batch_id: string; results: { status: string; summary: { done: number } }[] } };
+    expect(event.type).toBe('batch.completed');
+    expect(event.data.batch_id).toBe(batch_id);
+    expect(event.data.results[0]).toMatchObject({ status: 'done', summary: { done: 3 } });
+    expect(await calls()).toHaveLength(1);
   });
 });
