@@ -19,18 +19,20 @@ function mint(kind) {
   return `mock-${kind}-${minted}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-/** The refresh token of a token request, form-encoded (Spotify, X) or JSON (Audius). */
-export function refreshTokenOf(req, body) {
+/** A field of a token request, form-encoded (Spotify, X) or JSON (Audius). */
+function tokenField(req, body, field) {
   const text = body.toString('utf8');
   if ((req.headers['content-type'] ?? '').includes('json')) {
     try {
-      return JSON.parse(text).refresh_token ?? '';
+      return JSON.parse(text)[field] ?? '';
     } catch {
       return '';
     }
   }
-  return new URLSearchParams(text).get('refresh_token') ?? '';
+  return new URLSearchParams(text).get(field) ?? '';
 }
+
+export const refreshTokenOf = (req, body) => tokenField(req, body, 'refresh_token');
 
 const isTokenCall = (req) => TOKEN_PATHS.includes(req.url.split('?')[0]) && req.method === 'POST';
 
@@ -38,7 +40,7 @@ const isTokenCall = (req) => TOKEN_PATHS.includes(req.url.split('?')[0]) && req.
 export function beforeForward(upstream, req, body) {
   if (isTokenCall(req)) {
     const rt = refreshTokenOf(req, body);
-    if (rt.startsWith('revoked')) return { prefer: 'code=400' };
+    if (rt.startsWith('revoked') || tokenField(req, body, 'code').startsWith('revoked')) return { prefer: 'code=400' };
     if (rt.startsWith('slow')) return { delayMs: 300, prefer: rt.startsWith('slow-rotate') && upstream === 'spotify-accounts' ? 'example=rotated' : undefined };
     if (rt.startsWith('rotate') && upstream === 'spotify-accounts') return { prefer: 'example=rotated' };
     return {};

@@ -1,39 +1,65 @@
 import type { Env } from '../env';
-import { decrypt, encrypt, keyringFrom } from '../tokens/crypto';
+import { decrypt, encrypt, keyIdOf, keyringFrom } from '../tokens/crypto';
+import { Problem } from '../http/problem';
 
 /**
  * An app's settings, kept in APPS under `app:<app_id>`: where OAuth may send users back, where
- * events go, and the Standard Webhooks secrets (encrypted) that sign them and verify inbound
- * actions. Several secrets may be live at once, newest first, so a rotation never breaks a hook.
+ * events go, and two sets of Standard Webhooks secrets (encrypted): `event` secrets sign what
+ * crossfollow sends, `action` secrets verify the actions it receives — so whoever receives
+ * events cannot send actions. Each set holds at most two live secrets, newest first, so a
+ * rotation never breaks a sender or a receiver.
  */
 interface StoredSettings {
   return_to: string[];
   webhook_url: string | null;
-  webhook_secrets: string[];
+  event_secrets: string[];
+  action_secrets: string[];
 }
 
 export interface AppSettings {
   return_to: string[];
   webhook_url: string | null;
-  /** Clear `whsec_…` secrets, newest first. */
-  webhook_secrets: string[];
+  /** Clear `whsec_…` secrets that sign outbound events, newest first. */
+  event_secrets: string[];
+  /** Clear `whsec_…` secrets that inbound actions must be signed with, newest first. */
+  action_secrets: string[];
 }
 
 const key = (app: string) => `app:${app}`;
-const aad = (app: string) => `${app}|webhook-secret`;
+const aad = (app: string, kind: string) => `${app}|${kind}-secret`;
 
+/**
+ * The app's settings. A secret that no longer decrypts (its key left TOKEN_KEYS) is an error
+ * for the operator, never silently dropped; secrets under an older key are moved to the current one.
+ */
 export async function readSettings(env: Env, app: string): Promise<AppSettings> {
   const stored = await env.APPS.get<StoredSettings>(key(app), 'json');
-  if (!stored) return { return_to: [], webhook_url: null, webhook_secrets: [] };
+  if (!stored) return { return_to: [], webhook_url: null, event_secrets: [], action_secrets: [] };
   const ring = await keyringFrom(env.TOKEN_KEYS);
-  const secrets = await Promise.all(stored.webhook_secrets.map((s) => decrypt(ring, s, aad(app)).catch(() => null)));
-  return { return_to: stored.return_to, webhook_url: stored.webhook_url, webhook_secrets: secrets.filter((s): s is string => s !== null) };
+  const open = (list: string[] | undefined, kind: string) =>
+    Promise.all(
+      (list ?? []).map((s) =>
+        decrypt(ring, s, aad(app, kind)).catch(() => {
+          throw new Problem(500, 'misconfigured', `A ${kind} secret of app ${app} no longer decrypts: its key was removed from TOKEN_KEYS. Rotate the secret.`);
+        }),
+      ),
+    );
+  const settings = { return_to: stored.return_to, webhook_url: stored.webhook_url, event_secrets: await open(stored.event_secrets, 'event'), action_secrets: await open(stored.action_secrets, 'action') };
+  const stale = [...(stored.event_secrets ?? []), ...(stored.action_secrets ?? [])].some((s) => keyIdOf(s) !== ring.currentId);
+  if (stale) await writeSettings(env, app, settings);
+  return settings;
 }
 
 export async function writeSettings(env: Env, app: string, settings: AppSettings): Promise<void> {
   const ring = await keyringFrom(env.TOKEN_KEYS);
-  const webhook_secrets = await Promise.all(settings.webhook_secrets.map((s) => encrypt(ring, s, aad(app))));
-  await env.APPS.put(key(app), JSON.stringify({ return_to: settings.return_to, webhook_url: settings.webhook_url, webhook_secrets } satisfies StoredSettings));
+  const seal = (list: string[], kind: string) => Promise.all(list.map((s) => encrypt(ring, s, aad(app, kind))));
+  const stored: StoredSettings = {
+    return_to: settings.return_to,
+    webhook_url: settings.webhook_url,
+    event_secrets: await seal(settings.event_secrets, 'event'),
+    action_secrets: await seal(settings.action_secrets, 'action'),
+  };
+  await env.APPS.put(key(app), JSON.stringify(stored));
 }
 
 /** A new Standard Webhooks secret: `whsec_` and 32 random bytes, base64. */

@@ -16,15 +16,21 @@ export function retryDelaySeconds(attempts: number): number {
 export async function deliverEvents(batch: MessageBatch<EventMessage>, env: Env): Promise<void> {
   for (const message of batch.messages) {
     const event = message.body;
-    const settings = await readSettings(env, event.app);
-    const secret = settings.webhook_secrets[0];
-    if (!settings.webhook_url || !secret) {
+    let settings;
+    try {
+      settings = await readSettings(env, event.app);
+    } catch {
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) }); // misconfigured: kept, and in the end dead-lettered
+      continue;
+    }
+    if (!settings.webhook_url) {
       message.ack(); // nobody listens: nothing to deliver
       continue;
     }
     const payload = JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
     const now = new Date();
-    const signature = new Webhook(secret).sign(event.id, now, payload);
+    // Signed with every live event secret, so a receiver still on the previous one verifies too.
+    const signature = settings.event_secrets.map((secret) => new Webhook(secret).sign(event.id, now, payload)).join(' ');
     const timestamp = String(Math.floor(now.getTime() / 1000));
     try {
       const res = await fetch(settings.webhook_url, {

@@ -53,7 +53,7 @@ export async function runQueuedActions(batch: MessageBatch<ActionBatch>, env: En
     try {
       const { app, batch_id, actions } = message.body;
       const results = await runActions(env, app, actions);
-      await emit(env, app, 'batch.completed', { batch_id, results });
+      if (!(await emit(env, app, 'batch.completed', { batch_id, results }))) throw new Error('batch.completed not queued');
       message.ack();
     } catch {
       message.retry({ delaySeconds: 30 });

@@ -31,6 +31,13 @@ export async function once(env: Env, name: string, fingerprint: string, handle: 
       throw err;
     }
   }
+  // Only a final answer is kept: a 5xx (a crash turned into a problem by onError, or a provider
+  // that is down) or an answer that says "retry after" would otherwise be replayed for a day to
+  // a client doing exactly what it was told. The key is given back instead.
+  if (response.status >= 500 || response.headers.has('retry-after')) {
+    await store.abandon(fingerprint);
+    return response;
+  }
   const body = await response.clone().text();
   const headers: Record<string, string> = {};
   for (const name of REPLAYED_HEADERS) {

@@ -19,8 +19,8 @@ export type Begin = { kind: 'new' } | { kind: 'replay'; response: StoredResponse
 
 /** Keys are kept a day (draft-ietf-httpapi-idempotency-key-header leaves the period to the server). */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
-/** A request that never finished (its isolate died) stops blocking its key after this long. */
-const STALE_RUNNING_MS = 120_000;
+/** A request that never finished (its isolate died) stops blocking its key after this long: longer than any request runs. */
+const STALE_RUNNING_MS = 15 * 60_000;
 const ENTRY = 'entry';
 
 /**

@@ -59,8 +59,20 @@ admin.openapi(settingsRoute, async (c) => {
   const { app_id } = c.req.valid('param');
   const body = c.req.valid('json');
   const current = await readSettings(c.env, app_id);
-  const secrets = current.webhook_secrets.length === 0 || body.rotate_webhook_secret ? [newWebhookSecret(), ...current.webhook_secrets].slice(0, 2) : current.webhook_secrets;
-  const next = { return_to: body.return_to ?? current.return_to, webhook_url: body.webhook_url === undefined ? current.webhook_url : body.webhook_url, webhook_secrets: secrets };
+  // A secret is shown once, when it is made; crossfollow keeps it encrypted.
+  const shown: { event_secret?: string; action_secret?: string } = {};
+  const rotate = (list: string[], wanted: boolean | undefined, field: 'event_secret' | 'action_secret') => {
+    if (list.length > 0 && !wanted) return body.revoke_previous ? list.slice(0, 1) : list;
+    const fresh = newWebhookSecret();
+    shown[field] = fresh;
+    return body.revoke_previous ? [fresh] : [fresh, ...list].slice(0, 2);
+  };
+  const next = {
+    return_to: body.return_to ?? current.return_to,
+    webhook_url: body.webhook_url === undefined ? current.webhook_url : body.webhook_url,
+    event_secrets: rotate(current.event_secrets, body.rotate_event_secret, 'event_secret'),
+    action_secrets: rotate(current.action_secrets, body.rotate_action_secret, 'action_secret'),
+  };
   await writeSettings(c.env, app_id, next);
-  return c.json({ app_id, return_to: next.return_to, webhook_url: next.webhook_url, webhook_secret: secrets[0]! }, 200);
+  return c.json({ app_id, return_to: next.return_to, webhook_url: next.webhook_url, ...shown, live_secrets: { event: next.event_secrets.length, action: next.action_secrets.length } }, 200);
 });

@@ -36,13 +36,13 @@ hooks.openapi(hookRoute, async (c) => {
   const app = c.req.valid('query').app;
   const raw = await c.req.text();
   const settings = await readSettings(c.env, app);
-  const verified = verifySignature(settings.webhook_secrets, raw, {
+  const verified = verifySignature(settings.action_secrets, raw, {
     'webhook-id': c.req.header('webhook-id'),
     'webhook-timestamp': c.req.header('webhook-timestamp'),
     'webhook-signature': c.req.header('webhook-signature'),
   });
   if (!verified.ok) {
-    throw new Problem(401, 'invalid-signature', `Sign the raw body with the app's whsec_ secret (Standard Webhooks): ${verified.reason}.`, {}, { 'www-authenticate': 'Webhook realm="crossfollow"' });
+    throw new Problem(401, 'invalid-signature', `Sign the raw body with the app's action secret (whsec_…, Standard Webhooks): ${verified.reason}.`, {}, { 'www-authenticate': 'Webhook realm="crossfollow"' });
   }
   const webhookId = c.req.header('webhook-id')!;
   const response = await once(c.env, `${app}|hook|${webhookId}`, await sha256Hex(raw), async () => {
@@ -61,7 +61,12 @@ hooks.openapi(hookRoute, async (c) => {
       await c.env.ACTIONS.send({ app, batch_id: batchId, actions } satisfies ActionBatch);
       return Response.json({ batch_id: batchId, accepted: actions.length }, { status: 202 });
     }
-    return Response.json({ results: await runActions(c.env, app, actions) });
+    const results = await runActions(c.env, app, actions);
+    // A provider that was down or rate limiting: 503 + Retry-After, so the sender retries this
+    // webhook-id (its answer is not kept); the actions that ran are idempotent at the provider.
+    const retryable = results.filter((r) => r.status === 'failed' && (r.problem as { status?: number } | undefined)?.status === 503);
+    if (retryable.length) return Response.json({ results }, { status: 503, headers: { 'retry-after': '30' } });
+    return Response.json({ results });
   });
   return response as never;
 });

@@ -7,8 +7,9 @@ import { Problem } from '../http/problem';
 import { problemOnInvalid, requireJson } from '../http/validation';
 import { DEFAULT_SCOPES, STATE_FORMAT, authorizeUrl, pkceChallenge, randomToken } from '../oauth/providers';
 import { STATE_TTL_MS, type PendingConnect } from '../oauth/state';
-import { problemResponses } from '../schemas/common';
-import { AuthorizeBody, AuthorizePath, AuthorizeResponse, CallbackQuery } from '../schemas/oauth';
+import { UserProviderPath, problemResponses } from '../schemas/common';
+import { ConnectionStatus } from '../schemas/connections';
+import { AuthorizeBody, AuthorizePath, AuthorizeResponse, CallbackQuery, ConfirmBody } from '../schemas/oauth';
 import { forgetInMemory, vaultFor } from '../tokens/access';
 import { type ProviderName, tokenGrant } from '../tokens/token-endpoint';
 
@@ -26,9 +27,19 @@ const callbackRoute = createRoute({
   method: 'get',
   path: '/v1/oauth/{provider}/callback',
   tags: ['connections'],
-  summary: "The provider sends the user here; crossfollow stores the tokens and sends the user to the app's return_to",
+  summary: "The provider sends the user here; crossfollow exchanges the code, holds the tokens, and sends the user to return_to with a connect_id to confirm",
   request: { params: AuthorizePath, query: CallbackQuery },
-  responses: { 303: { description: 'Back to return_to with crossfollow_status=connected or error=…' }, 400: problemResponses[422] },
+  responses: { 303: { description: 'Back to return_to with crossfollow_status=confirm&connect_id=…, or crossfollow_status=error&error=…' }, 400: problemResponses[422] },
+});
+
+const confirmRoute = createRoute({
+  method: 'post',
+  path: '/v1/users/{user}/connections/{provider}/confirm',
+  tags: ['connections'],
+  summary: 'Finish an OAuth connect: the app, in the signed-in user\'s session, confirms the connect_id it got on return_to',
+  middleware: [requireJson] as const,
+  request: { params: UserProviderPath, body: { required: true, content: { 'application/json': { schema: ConfirmBody } } } },
+  responses: { 201: { description: 'Connected', content: { 'application/json': { schema: ConnectionStatus } } }, ...problemResponses },
 });
 
 /** One redirect URI per provider, so a code can never be taken to another provider (mix-up). */
@@ -79,15 +90,25 @@ oauth.openapi(callbackRoute, async (c) => {
   const outcome = await tokenGrant(provider, c.env, { grant_type: 'authorization_code', code: query.code, code_verifier: pending.verifier, redirect_uri: pending.redirect_uri });
   if (outcome.kind !== 'ok') return backTo(c, pending, { crossfollow_status: 'error', error: 'exchange_failed' }) as never;
   const id = { app: pending.app, user: pending.user, provider };
-  const stored = await vaultFor(c.env, id).put({
+  const connectId = randomToken();
+  const staged = await vaultFor(c.env, id).stage(connectId, {
     id,
     access_token: outcome.grant.access_token,
     refresh_token: outcome.grant.refresh_token,
     expires_at: Date.now() + outcome.grant.expires_in * 1000,
     scope: outcome.grant.scope ?? pending.scopes,
   });
-  if (!stored.ok) return backTo(c, pending, { crossfollow_status: 'error', error: 'server_error' }) as never;
+  if (!staged) return backTo(c, pending, { crossfollow_status: 'error', error: 'server_error' }) as never;
+  return backTo(c, pending, { crossfollow_status: 'confirm', connect_id: connectId }) as never;
+});
+
+oauth.openapi(confirmRoute, async (c) => {
+  const params = c.req.valid('param') as { user: string; provider: ProviderName };
+  const id = { app: c.get('appId'), user: params.user, provider: params.provider };
+  const result = await vaultFor(c.env, id).confirm(c.req.valid('json').connect_id);
+  if (!result) throw new Problem(404, 'not-found', `No pending ${params.provider} connect ${'with this connect_id'} for user '${params.user}' (they last 10 minutes, and belong to the user that started them).`);
+  if (!result.ok) throw new Problem(500, 'misconfigured', result.detail);
   forgetInMemory(id);
-  await emit(c.env, pending.app, 'connection.created', { user: pending.user, provider, via: 'oauth' });
-  return backTo(c, pending, { crossfollow_status: 'connected' }) as never;
+  await emit(c.env, id.app, 'connection.created', { user: id.user, provider: id.provider, via: 'oauth' });
+  return c.json(result.status, 201);
 });

@@ -29,7 +29,9 @@ export const SettingsBody = z
   .object({
     return_to: z.array(HttpsUrl).max(20).optional().openapi({ description: 'Exact URLs OAuth connect may send users back to.' }),
     webhook_url: HttpsUrl.nullable().optional().openapi({ description: 'Where events (connection.created, …) are delivered; null to stop.' }),
-    rotate_webhook_secret: z.boolean().optional().openapi({ description: 'Add a new signing secret; the previous one keeps verifying until the next rotation.' }),
+    rotate_event_secret: z.boolean().optional().openapi({ description: 'A new secret signs events; the previous one signs too until revoked, so receivers can switch.' }),
+    rotate_action_secret: z.boolean().optional().openapi({ description: 'A new secret for inbound actions; the previous one keeps verifying until revoked.' }),
+    revoke_previous: z.boolean().optional().openapi({ description: 'Drop every secret but the newest of each kind (after a leak, rotate and revoke at once).' }),
   })
   .strict()
   .openapi('AppSettingsUpdate');
@@ -39,6 +41,8 @@ export const SettingsResponse = z
     app_id: z.string(),
     return_to: z.array(z.string()),
     webhook_url: z.string().nullable(),
-    webhook_secret: z.string().openapi({ description: 'The newest signing secret (whsec_…): verify events with it, sign inbound actions with it.' }),
+    event_secret: z.string().optional().openapi({ description: 'Only when new: the whsec_ secret events are signed with (verify them with it).' }),
+    action_secret: z.string().optional().openapi({ description: 'Only when new: the whsec_ secret to sign inbound actions with.' }),
+    live_secrets: z.object({ event: z.number(), action: z.number() }),
   })
   .openapi('AppSettings');

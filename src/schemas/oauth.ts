@@ -21,3 +21,5 @@ export const CallbackQuery = z.object({
   state: z.string().max(256).optional(),
   error: z.string().max(256).optional(),
 });
+
+export const ConfirmBody = z.object({ connect_id: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'connect_id is the value crossfollow put on return_to') }).strict().openapi('ConfirmConnect');

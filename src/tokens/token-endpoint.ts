@@ -135,10 +135,10 @@ export function rotatesRefreshTokens(provider: ProviderName): boolean {
  * `POST /oauth/revoke`; Spotify has no revocation endpoint). Best effort: the tokens are
  * forgotten whatever the answer, and the result only says whether the provider confirmed.
  */
-export async function revokeToken(provider: ProviderName, env: Env, token: string): Promise<boolean> {
+export async function revokeToken(provider: ProviderName, env: Env, token: string, hint: 'refresh_token' | 'access_token'): Promise<boolean> {
   let request: TokenRequest | null = null;
   if (provider === 'x' && env.X_CLIENT_ID) {
-    const form = new URLSearchParams({ token, token_type_hint: 'refresh_token' });
+    const form = new URLSearchParams({ token, token_type_hint: hint });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (env.X_CLIENT_SECRET) headers.authorization = `Basic ${btoa(`${env.X_CLIENT_ID}:${env.X_CLIENT_SECRET}`)}`;
     else form.set('client_id', env.X_CLIENT_ID);

@@ -26,6 +26,14 @@ interface Budget {
 }
 
 const RECORD = 'connection';
+/** How long OAuth tokens wait for the app's confirmation. */
+const PENDING_TTL_MS = 10 * 60_000;
+const pendingKey = (connectId: string) => `pending:${connectId}`;
+
+interface Pending {
+  input: ImportInput;
+  until: number;
+}
 const budgetKey = (bucket: string) => `budget:${bucket}`;
 /** KV refuses TTLs under 60 s; a token with less life than this left is not cached. */
 const MIN_KV_TTL_S = 60;
@@ -66,25 +74,72 @@ export class TokenVault extends DurableObject<Env> {
     return { ok: true, created: !previous, status: toStatus(record) };
   }
 
+  /**
+   * Holds tokens from an OAuth callback until the app confirms them for this user
+   * (`confirm`): a callback alone never connects an account, so a consent link forwarded to
+   * someone else cannot attach their account to the sender's user. Pending tokens are
+   * encrypted like stored ones and dropped after 10 minutes.
+   */
+  async stage(connectId: string, input: ImportInput): Promise<boolean> {
+    const ring = await this.keyring();
+    if (!ring.ok) return false;
+    const aad = connectionKey(input.id);
+    const pending: Pending = {
+      input: { ...input, access_token: await encrypt(ring.ring, input.access_token, aad), refresh_token: input.refresh_token ? await encrypt(ring.ring, input.refresh_token, aad) : undefined },
+      until: Date.now() + PENDING_TTL_MS,
+    };
+    await this.ctx.storage.put(pendingKey(connectId), pending);
+    await this.ctx.storage.setAlarm(pending.until);
+    return true;
+  }
+
+  /** Makes staged tokens the connection's; null when there is no such (unexpired) connect. */
+  async confirm(connectId: string): Promise<PutResult | null> {
+    const pending = await this.ctx.storage.get<Pending>(pendingKey(connectId));
+    if (!pending) return null;
+    await this.ctx.storage.delete(pendingKey(connectId));
+    if (pending.until <= Date.now()) return null;
+    const ring = await this.keyring();
+    if (!ring.ok) return ring;
+    const aad = connectionKey(pending.input.id);
+    return this.put({
+      ...pending.input,
+      access_token: await decrypt(ring.ring, pending.input.access_token, aad),
+      refresh_token: pending.input.refresh_token ? await decrypt(ring.ring, pending.input.refresh_token, aad) : undefined,
+    });
+  }
+
+  /** Drops staged tokens that were never confirmed. */
+  async alarm(): Promise<void> {
+    const now = Date.now();
+    const staged = await this.ctx.storage.list<Pending>({ prefix: 'pending:' });
+    for (const [key, pending] of staged) if (pending.until <= now) await this.ctx.storage.delete(key);
+  }
+
   async status(): Promise<ConnectionStatus | null> {
     const record = await this.ctx.storage.get<Stored>(RECORD);
     return record ? toStatus(record) : null;
   }
 
-  /** Forgets the tokens, after asking the provider to revoke the refresh token where it can. */
+  /**
+   * Forgets the tokens at once, then asks the provider to revoke them where it can. Deleting
+   * first means nothing stored during the (slow) revoke call can be wiped by it.
+   */
   async forget(): Promise<{ existed: boolean; revoked: boolean }> {
     const record = await this.ctx.storage.get<Stored>(RECORD);
     if (!record) return { existed: false, revoked: false };
+    await this.ctx.storage.deleteAll();
+    await this.env.TOKENS.delete(cacheKey(record.id));
     let revoked = false;
     try {
       const ring = await keyringFrom(this.env.TOKEN_KEYS);
-      const token = await decrypt(ring, record.refresh ?? record.access, connectionKey(record.id));
-      revoked = await revokeToken(record.id.provider, this.env, token);
+      const aad = connectionKey(record.id);
+      const refresh = record.refresh ? await revokeToken(record.id.provider, this.env, await decrypt(ring, record.refresh, aad), 'refresh_token') : true;
+      const access = await revokeToken(record.id.provider, this.env, await decrypt(ring, record.access, aad), 'access_token');
+      revoked = refresh && access;
     } catch {
       // Unreadable tokens cannot be revoked, but are forgotten all the same.
     }
-    await this.ctx.storage.deleteAll();
-    await this.env.TOKENS.delete(cacheKey(record.id));
     await emit(this.env, record.id.app, 'connection.deleted', { user: record.id.user, provider: record.id.provider, revoked });
     return { existed: true, revoked };
   }

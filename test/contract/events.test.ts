@@ -23,11 +23,27 @@ async function appListening(hook: string) {
     headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
     body: JSON.stringify({ webhook_url: `${receiver()}/hooks/${hook}` }),
   });
-  const { webhook_secret } = (await res.json()) as { webhook_secret: string };
-  return { key, app, secret: webhook_secret };
+  const { event_secret } = (await res.json()) as { event_secret: string };
+  return { key, app, secret: event_secret };
 }
 
 describe('outbound events', () => {
+  it('after an event secret rotation, events carry both signatures, so receivers on either verify', async () => {
+    const name = unique('rot');
+    const { app, secret: older } = await appListening(name);
+    const rotated = await SELF.fetch(`${BASE}/admin/apps/${app}/settings`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ rotate_event_secret: true }),
+    });
+    const { event_secret: newer } = (await rotated.json()) as { event_secret: string };
+    const event: EventMessage = { id: 'evt_rot', app, type: 'connection.deleted', timestamp: new Date().toISOString(), data: { user: 'u', provider: 'spotify' } };
+    const batch = createMessageBatch<EventMessage>('crossfollow-events', [{ id: 'r1', timestamp: new Date(), attempts: 1, body: event }]);
+    await worker.queue(batch, env);
+    const [got] = await deliveries(name);
+    for (const secret of [older, newer]) expect(() => new Webhook(secret).verify(got!.body, got!.headers as Record<string, string>)).not.toThrow();
+  });
+
   it('backs off 10 s, 20 s, 40 s … up to 10 minutes between deliveries', () => {
     expect([1, 2, 3, 4, 8, 12].map(retryDelaySeconds)).toEqual([10, 20, 40, 80, 600, 600]);
   });

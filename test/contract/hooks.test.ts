@@ -7,10 +7,12 @@ async function appWithSecret(rotate = false, settings: Record<string, unknown> =
   const { key, app } = await newApp();
   const put = (body: unknown) =>
     SELF.fetch(`${BASE}/admin/apps/${app}/settings`, { method: 'PUT', headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const first = ((await (await put(settings)).json()) as { webhook_secret: string }).webhook_secret;
-  const secret = rotate ? ((await (await put({ rotate_webhook_secret: true })).json()) as { webhook_secret: string }).webhook_secret : first;
+  const created = (await (await put(settings)).json()) as { action_secret: string; event_secret: string };
+  const first = created.action_secret;
+  const eventSecret = created.event_secret;
+  const secret = rotate ? ((await (await put({ rotate_action_secret: true })).json()) as { action_secret: string }).action_secret : first;
   const token = await connect(key, 'hk');
-  return { key, app, secret, first, calls: () => mockCalls('spotify-api', byToken(token)) };
+  return { key, app, secret, first, eventSecret, calls: () => mockCalls('spotify-api', byToken(token)) };
 }
 
 function send(app: string, secret: string, body: string, id = unique('msg'), when = new Date(), query = '') {
@@ -62,6 +64,13 @@ describe('inbound webhook actions', () => {
     expect(await calls()).toHaveLength(0);
   });
 
+  it('refuses actions signed with the event secret: receiving events does not allow sending actions', async () => {
+    const { app, eventSecret, calls } = await appWithSecret();
+    const res = await send(app, eventSecret, JSON.stringify([{ op: 'follow', user: 'hk', provider: 'spotify', type: 'artist', ids: spotifyIds(1) }]));
+    expect(res.status).toBe(401);
+    expect(await calls()).toHaveLength(0);
+  });
+
   it('still accepts the previous secret after a rotation, and refuses invalid actions with 422', async () => {
     const { app, first, secret } = await appWithSecret(true);
     expect(secret).not.toBe(first);
@@ -75,7 +84,7 @@ describe('inbound webhook actions', () => {
 describe('asynchronous hook actions', () => {
   it('answers 202 at once, runs the actions from a queue, and reports them with a signed batch.completed event', async () => {
     const hook = unique('batch');
-    const { app, secret, calls } = await appWithSecret(false, { webhook_url: `${inject('mockUrls').receiver}/hooks/${hook}` });
+    const { app, secret, eventSecret, calls } = await appWithSecret(false, { webhook_url: `${inject('mockUrls').receiver}/hooks/${hook}` });
     const ids = spotifyIds(3);
     const res = await send(app, secret, JSON.stringify([{ op: 'follow', user: 'hk', provider: 'spotify', type: 'artist', ids }]), unique('msg'), new Date(), '&async=1');
     expect(res.status).toBe(202);
@@ -87,7 +96,7 @@ describe('asynchronous hook actions', () => {
       events = all.filter((e) => (JSON.parse(e.body) as { type: string }).type === 'batch.completed'); // connecting 'hk' sent connection.created too
     }
     expect(events).toHaveLength(1);
-    const event = new Webhook(secret).verify(events[0]!.body, events[0]!.headers) as { type: string; data: { batch_id: string; results: { status: string; summary: { done: number } }[] } };
+    const event = new Webhook(eventSecret).verify(events[0]!.body, events[0]!.headers) as { type: string; data: { batch_id: string; results: { status: string; summary: { done: number } }[] } };
     expect(event.type).toBe('batch.completed');
     expect(event.data.batch_id).toBe(batch_id);
     expect(event.data.results[0]).toMatchObject({ status: 'done', summary: { done: 3 } });

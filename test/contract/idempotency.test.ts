@@ -51,14 +51,25 @@ describe('Idempotency-Key', () => {
     expect(await b.calls()).toHaveLength(1);
   });
 
-  it('replays a problem answer too, so a retry sees what happened', async () => {
+  it('does not keep a 5xx or retry-later answer: the retry with the same key runs again', async () => {
     const { key, calls } = await setup(unique('forbidden-at'));
     const headers = { 'idempotency-key': unique('k') };
     const body = { type: 'artist', ids: spotifyIds(1) };
     const first = await call(key, 'PUT', '/v1/users/idem/spotify/follows', body, headers);
     const again = await call(key, 'PUT', '/v1/users/idem/spotify/follows', body, headers);
     expect([first.status, again.status]).toEqual([502, 502]);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(await calls()).toHaveLength(2);
+  });
+
+  it('replays a 4xx problem, so a retry sees what happened without acting', async () => {
+    const { key } = await newApp();
+    const headers = { 'idempotency-key': unique('k') };
+    const body = { type: 'artist', ids: spotifyIds(1) };
+    const first = await call(key, 'PUT', '/v1/users/nobody/spotify/follows', body, headers);
+    const again = await call(key, 'PUT', '/v1/users/nobody/spotify/follows', body, headers);
+    expect([first.status, again.status]).toEqual([404, 404]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.headers.get('content-type')).toBe('application/problem+json');
-    expect(await calls()).toHaveLength(1);
   });
 });

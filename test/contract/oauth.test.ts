@@ -1,4 +1,4 @@
-import { SELF } from 'cloudflare:test';
+import { SELF, env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { BASE, call, mockCalls, newApp, spotifyIds } from '../support/helpers';
 
@@ -44,10 +44,14 @@ describe('OAuth connect', () => {
       const back = await consent(started.authorize_url);
       const done = await callbackOf(back);
       expect(done.status).toBe(303);
-      expect(done.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(done.headers.get('cache-control')).toBe('no-store');
       const location = new URL(done.headers.get('location')!);
       expect(`${location.origin}${location.pathname}`).toBe(RETURN_TO);
-      expect(Object.fromEntries(location.searchParams)).toEqual({ provider, user: 'oa', crossfollow_status: 'connected' });
+      const { connect_id, ...rest } = Object.fromEntries(location.searchParams);
+      expect(rest).toEqual({ provider, user: 'oa', crossfollow_status: 'confirm' });
+      // Nothing is connected until the app confirms in the user's own session.
+      expect((await call(key, 'GET', `/v1/users/oa/connections/${provider}`)).status).toBe(404);
+      expect((await call(key, 'POST', `/v1/users/oa/connections/${provider}/confirm`, { connect_id })).status).toBe(201);
       const exchange = await tokenCalls(upstream, back.searchParams.get('code')!);
       expect(exchange).toHaveLength(1);
       expect(exchange[0]!.violations).toEqual([]);
@@ -104,6 +108,66 @@ describe('OAuth connect', () => {
     expect((await callbackOf(back)).status).toBe(303);
     expect((await callbackOf(back)).status).toBe(400);
     expect(await tokenCalls('spotify-accounts', back.searchParams.get('code')!)).toHaveLength(1);
+  });
+});
+
+describe('OAuth connect cannot be used to attach someone else\'s account', () => {
+  it('a connect_id confirms only for the user who started the connect, once', async () => {
+    const { key } = await appWithReturnTo();
+    const back = await consent((await authorize(key, 'spotify', 'mallory')).authorize_url);
+    const location = new URL((await callbackOf(back)).headers.get('location')!);
+    const connectId = location.searchParams.get('connect_id')!;
+    // Victor completed Mallory's link: Victor's session confirms as victor, which does not match.
+    expect((await call(key, 'POST', '/v1/users/victor/connections/spotify/confirm', { connect_id: connectId })).status).toBe(404);
+    expect((await call(key, 'GET', '/v1/users/victor/connections/spotify')).status).toBe(404);
+    expect((await call(key, 'POST', '/v1/users/mallory/connections/spotify/confirm', { connect_id: connectId })).status).toBe(201);
+    expect((await call(key, 'POST', '/v1/users/mallory/connections/spotify/confirm', { connect_id: connectId })).status).toBe(404);
+  });
+
+  it('another app cannot confirm a connect', async () => {
+    const { key } = await appWithReturnTo();
+    const back = await consent((await authorize(key, 'spotify')).authorize_url);
+    const connectId = new URL((await callbackOf(back)).headers.get('location')!).searchParams.get('connect_id')!;
+    const other = await newApp();
+    expect((await call(other.key, 'POST', '/v1/users/oa/connections/spotify/confirm', { connect_id: connectId })).status).toBe(404);
+  });
+});
+
+describe('failed exchanges and expired states', () => {
+  it('a code the provider refuses sends the user back with exchange_failed and stores nothing', async () => {
+    const { key } = await appWithReturnTo();
+    const back = await consent((await authorize(key, 'spotify')).authorize_url);
+    back.searchParams.set('code', `revoked-code-${crypto.randomUUID()}`); // the mock token endpoint answers 400
+    const done = await callbackOf(back);
+    expect(done.status).toBe(303);
+    const location = new URL(done.headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('exchange_failed');
+    expect(location.searchParams.get('connect_id')).toBeNull();
+    expect(await tokenCalls('spotify-accounts', back.searchParams.get('code')!)).toHaveLength(1);
+    expect((await call(key, 'GET', '/v1/users/oa/connections/spotify')).status).toBe(404);
+  });
+
+  it('a callback without a code sends the user back with missing_code', async () => {
+    const { key } = await appWithReturnTo();
+    const back = await consent((await authorize(key, 'x')).authorize_url);
+    back.searchParams.delete('code');
+    const done = await callbackOf(back);
+    expect(new URL(done.headers.get('location')!).searchParams.get('error')).toBe('missing_code');
+    expect((await call(key, 'GET', '/v1/users/oa/connections/x')).status).toBe(404);
+  });
+
+  it('a state older than 10 minutes is refused without calling the token endpoint', async () => {
+    const { key } = await appWithReturnTo();
+    const back = await consent((await authorize(key, 'spotify')).authorize_url);
+    const state = back.searchParams.get('state')!;
+    await runInDurableObject(env.OAUTH_STATE.get(env.OAUTH_STATE.idFromName(state)), async (_i, s) => {
+      const pending = (await s.storage.get<{ expires_at: number }>('pending'))!;
+      await s.storage.put('pending', { ...pending, expires_at: Date.now() - 1 });
+    });
+    const res = await callbackOf(back);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ type: 'urn:crossfollow:problem:invalid-state' });
+    expect(await tokenCalls('spotify-accounts', back.searchParams.get('code')!)).toHaveLength(0);
   });
 });
 

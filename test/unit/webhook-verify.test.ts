@@ -39,6 +39,8 @@ describe('Standard Webhooks verification', () => {
       expect(verifySignature([SECRET], BODY, headers({ [missing]: undefined })).ok, missing).toBe(false);
     }
     expect(verifySignature([SECRET], BODY, headers({ 'webhook-timestamp': '16142653x0' })).ok).toBe(false);
+    // A numeric prefix with junk parses (parseInt) to the right time: refused all the same.
+    expect(verifySignature([SECRET], BODY, headers({ 'webhook-timestamp': `${TS}abc` }))).toEqual({ ok: false, reason: 'webhook-timestamp must be whole seconds since the epoch' });
     expect(verifySignature([SECRET], BODY, headers({ 'webhook-signature': SIGNATURE.slice(0, -4) })).ok).toBe(false);
     expect(verifySignature([SECRET], '{"test": 2432232315}', headers()).ok).toBe(false);
     expect(verifySignature([], BODY, headers())).toEqual({ ok: false, reason: 'no signing secret is set for this app' });
