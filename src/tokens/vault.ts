@@ -3,27 +3,10 @@ import type { Env } from '../env';
 import { DecryptError, KeyringError, type Keyring, decrypt, encrypt, keyIdOf, keyringFrom } from './crypto';
 import { emit } from '../events/emit';
 import { refreshGrant, revokeToken, rotatesRefreshTokens } from './token-endpoint';
-import { type ConnectionId, type ConnectionStatus, type ImportInput, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connectionKey } from './types';
+import { observeBudget, reserveBudget } from './budget';
+import { type Stored, toStatus } from './status';
+import { type BudgetGrant, type ConnectionStatus, type ImportInput, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connectionKey } from './types';
 
-/** The one record a TokenVault keeps (docs/storage.md). Tokens are ciphertexts. */
-interface Stored {
-  id: ConnectionId;
-  access: string;
-  refresh: string | null;
-  expiresAt: number;
-  scope: string | null;
-  status: ConnectionStatus['status'];
-  reason: string | null;
-  connectedAt: number;
-  updatedAt: number;
-  refreshedAt: number | null;
-  providerUserId: string | null;
-}
-
-interface Budget {
-  remaining: number;
-  resetAt: number;
-}
 
 const RECORD = 'connection';
 /** How long OAuth tokens wait for the app's confirmation. */
@@ -34,7 +17,6 @@ interface Pending {
   input: ImportInput;
   until: number;
 }
-const budgetKey = (bucket: string) => `budget:${bucket}`;
 /** KV refuses TTLs under 60 s; a token with less life than this left is not cached. */
 const MIN_KV_TTL_S = 60;
 
@@ -231,27 +213,14 @@ export class TokenVault extends DurableObject<Env> {
     await this.cacheAccess(next);
   }
 
-  /**
-   * Takes up to `want` requests from a fixed-window budget (`limit` per `windowMs`), so a batch
-   * never sends calls the provider is sure to refuse. Storage calls hold other events back, so
-   * two requests of the same user can never both take the last slot.
-   */
-  async reserve(bucket: string, want: number, limit: number, windowMs: number): Promise<{ granted: number; resetAt: number }> {
-    const now = Date.now();
-    let budget = await this.ctx.storage.get<Budget>(budgetKey(bucket));
-    if (!budget || budget.resetAt <= now) budget = { remaining: limit, resetAt: now + windowMs };
-    const granted = Math.max(0, Math.min(want, budget.remaining));
-    await this.ctx.storage.put(budgetKey(bucket), { ...budget, remaining: budget.remaining - granted });
-    return { granted, resetAt: budget.resetAt };
+  /** Takes up to `want` calls from a fixed-window budget (see budget.ts). */
+  reserve(bucket: string, want: number, limit: number, windowMs: number): Promise<BudgetGrant> {
+    return reserveBudget(this.ctx.storage, bucket, want, limit, windowMs);
   }
 
-  /** Aligns a budget with what the provider said (`x-rate-limit-remaining` / `-reset`). */
-  async observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
-    const stored = await this.ctx.storage.get<Budget>(budgetKey(bucket));
-    // A window that has ended says nothing about the provider's current one.
-    const budget = stored && stored.resetAt > Date.now() ? stored : undefined;
-    if (budget && budget.remaining <= remaining && budget.resetAt >= resetAt) return;
-    await this.ctx.storage.put(budgetKey(bucket), { remaining: Math.min(remaining, budget?.remaining ?? remaining), resetAt: Math.max(resetAt, budget?.resetAt ?? 0) });
+  /** Aligns a budget with what the provider's rate-limit headers said (see budget.ts). */
+  observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
+    return observeBudget(this.ctx.storage, bucket, remaining, resetAt);
   }
 
   private keyIdsStale(ring: Keyring, record: Stored): boolean {
@@ -309,21 +278,4 @@ export class TokenVault extends DurableObject<Env> {
 
 function reauth(reason: string | null): TokenResult {
   return { ok: false, reason: 'reauth_required', detail: reason ?? 'The user must connect this provider again.' };
-}
-
-function toStatus(r: Stored): ConnectionStatus {
-  const iso = (ms: number) => new Date(ms).toISOString();
-  return {
-    provider: r.id.provider,
-    status: r.status,
-    scope: r.scope ? r.scope.split(/\s+/).filter(Boolean) : [],
-    access_token_expires_at: iso(r.expiresAt),
-    has_refresh_token: r.refresh !== null,
-    provider_user_id: r.providerUserId ?? null,
-    encryption_key_id: keyIdOf(r.access) ?? null,
-    connected_at: iso(r.connectedAt),
-    updated_at: iso(r.updatedAt),
-    refreshed_at: r.refreshedAt ? iso(r.refreshedAt) : null,
-    reason: r.reason,
-  };
 }

@@ -1,15 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../..', import.meta.url).pathname;
-const base = 30_000 + Math.floor(Math.random() * 20_000);
-const PORT = base;
-const MOCKS_PORT = base + 10;
-const api = `http://127.0.0.1:${PORT}`;
+// Below Linux's ephemeral range (32768+), where the worker tests' Prisms get their free ports,
+// so the two projects running side by side never collide; checked free before use.
+let PORT = 0;
+let MOCKS_PORT = 0;
+let api = '';
 const demo = { authorization: 'Bearer demo-key', 'content-type': 'application/json' };
 
 let child: ChildProcess;
@@ -43,7 +44,31 @@ function groupAlive(pid: number): boolean {
   }
 }
 
+async function portFree(port: number): Promise<boolean> {
+  return !(await portOpen(port)) && (await new Promise<boolean>((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  }));
+}
+
+async function pickPorts(): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 10_000);
+    const wanted = [base, base + 10, base + 11, base + 12, base + 13];
+    const free = await Promise.all(wanted.map(portFree));
+    if (free.every(Boolean)) {
+      PORT = base;
+      MOCKS_PORT = base + 10;
+      api = `http://127.0.0.1:${PORT}`;
+      return;
+    }
+  }
+  throw new Error('no free ports for npm start');
+}
+
 beforeAll(async () => {
+  await pickPorts();
   persist = mkdtempSync(join(tmpdir(), 'crossfollow-e2e-'));
   const started = Date.now();
   child = spawn('node', ['scripts/start.mjs'], {

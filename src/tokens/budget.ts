@@ -1,0 +1,30 @@
+/**
+ * Fixed-window request budgets kept in a TokenVault's storage (X: 50 follows per 15 minutes per
+ * user). Storage calls hold the object's other events back, so two requests of the same user
+ * can never both take the last slot.
+ */
+interface Budget {
+  remaining: number;
+  resetAt: number;
+}
+
+const budgetKey = (bucket: string) => `budget:${bucket}`;
+
+/** Takes up to `want` requests from the budget (`limit` per `windowMs`); a window that has ended starts afresh. */
+export async function reserveBudget(storage: DurableObjectStorage, bucket: string, want: number, limit: number, windowMs: number): Promise<{ granted: number; resetAt: number }> {
+  const now = Date.now();
+  let budget = await storage.get<Budget>(budgetKey(bucket));
+  if (!budget || budget.resetAt <= now) budget = { remaining: limit, resetAt: now + windowMs };
+  const granted = Math.max(0, Math.min(want, budget.remaining));
+  await storage.put(budgetKey(bucket), { ...budget, remaining: budget.remaining - granted });
+  return { granted, resetAt: budget.resetAt };
+}
+
+/** Aligns a budget with what the provider said (`x-rate-limit-remaining` / `-reset`): it only ever lowers or extends. */
+export async function observeBudget(storage: DurableObjectStorage, bucket: string, remaining: number, resetAt: number): Promise<void> {
+  const stored = await storage.get<Budget>(budgetKey(bucket));
+  // A window that has ended says nothing about the provider's current one.
+  const budget = stored && stored.resetAt > Date.now() ? stored : undefined;
+  if (budget && budget.remaining <= remaining && budget.resetAt >= resetAt) return;
+  await storage.put(budgetKey(bucket), { remaining: Math.min(remaining, budget?.remaining ?? remaining), resetAt: Math.max(resetAt, budget?.resetAt ?? 0) });
+}
