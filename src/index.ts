@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { adminAuth } from './auth/admin';
 import { apiKeyAuth } from './auth/middleware';
@@ -20,6 +21,9 @@ import { follows } from './routes/follows';
 import { library } from './routes/library';
 import { profiles } from './routes/profiles';
 
+/** The largest request body accepted. */
+const MAX_BODY_BYTES = 128 * 1024;
+
 export { IdempotencyStore } from './idempotency/store';
 export { OAuthState } from './oauth/state';
 export { TokenVault } from './tokens/vault';
@@ -27,6 +31,9 @@ export { TokenVault } from './tokens/vault';
 const app = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
 
 app.use('*', secureHeaders());
+// Bodies are small (1000 ids fit in ~40 KiB): a larger one is refused before it is read, with or
+// without Content-Length.
+app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => new Problem(413, 'payload-too-large', `Bodies are at most ${MAX_BODY_BYTES / 1024} KiB; send fewer ids per request.`).toResponse() }));
 app.use('*', async (c, next) => {
   if (isLocalDemo(c.env)) await seedDemo(c.env);
   await next();

@@ -8,6 +8,7 @@ const TITLES = {
   'validation-error': 'The request is not valid',
   'malformed-json': 'The body is not valid JSON',
   'unsupported-media-type': 'The body must be application/json',
+  'payload-too-large': 'The body is too large',
   unauthorized: 'A valid API key is required',
   'not-found': 'No such resource',
   'not-connected': 'The user has not connected this provider',
