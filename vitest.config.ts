@@ -20,6 +20,7 @@ function workerProject(name: string, include: string[], vars: Record<string, str
             X_CLIENT_ID: 'test-x-client',
             AUDIUS_API_KEY: 'test-audius-key',
             ADMIN_TOKEN: 'test-admin-token',
+            CROSSFOLLOW_TEST_PREFER: 'on',
             ...vars,
           },
         },

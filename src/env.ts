@@ -38,6 +38,10 @@ export interface Env {
   PUBLIC_URL?: string;
   /** X's authorize page (it is not on api.x.com). */
   X_AUTHORIZE_URL: string;
+  /** Tests only ("on"): the request header `x-test-prefer` is passed to the upstream as `Prefer` (Prism picks its answer). */
+  CROSSFOLLOW_TEST_PREFER?: string;
+  /** Set per request from `x-test-prefer` when CROSSFOLLOW_TEST_PREFER is on. */
+  UPSTREAM_PREFER?: string;
   /** Set only by `npm start`: seeds the demo app and user. A deployment never sets it. */
   CROSSFOLLOW_LOCAL_DEMO?: string;
 }

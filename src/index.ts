@@ -36,6 +36,8 @@ app.use('*', secureHeaders());
 app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => new Problem(413, 'payload-too-large', `Bodies are at most ${MAX_BODY_BYTES / 1024} KiB; send fewer ids per request.`).toResponse() }));
 app.use('*', async (c, next) => {
   if (isLocalDemo(c.env)) await seedDemo(c.env);
+  const prefer = c.req.header('x-test-prefer');
+  if (c.env.CROSSFOLLOW_TEST_PREFER === 'on' && prefer) c.env = { ...c.env, UPSTREAM_PREFER: prefer };
   await next();
 });
 

@@ -3,6 +3,7 @@ import { Problem, type ProblemBody, problemBody } from '../http/problem';
 import { accessToken, noteProviderUserId, vaultFor } from '../tokens/access';
 import { PROVIDER_LABELS } from '../tokens/token-endpoint';
 import type { ConnectionId, TokenResult } from '../tokens/types';
+import { circuitFor } from './circuit';
 import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from './retry';
 
 export type CallOutcome =
@@ -72,6 +73,23 @@ export class UpstreamSession {
   }
 
   async call(method: string, url: string, body?: unknown, options: CallOptions = {}): Promise<CallOutcome> {
+    const circuit = circuitFor(new URL(url).origin);
+    const admitted = circuit.admit();
+    if (!admitted.ok) {
+      return {
+        ok: false,
+        retryAfter: admitted.retryAfter,
+        problem: problemBody(503, 'upstream-unavailable', `${this.label} kept failing; crossfollow is holding calls back for ${admitted.retryAfter} s instead of adding load.`, { retry_after: admitted.retryAfter }),
+      };
+    }
+    const outcome = await this.callAdmitted(method, url, body, options);
+    const failed = !outcome.ok && (outcome.problem.upstream_status === undefined ? outcome.problem.status === 503 : Number(outcome.problem.upstream_status) >= 500);
+    if (failed) circuit.failure();
+    else circuit.success();
+    return outcome;
+  }
+
+  private async callAdmitted(method: string, url: string, body: unknown, options: CallOptions): Promise<CallOutcome> {
     let token = this.token;
     let res = await this.send(method, url, token, body, options);
     if (res.kind === 'response' && res.response.status === 401) {
@@ -103,6 +121,8 @@ export class UpstreamSession {
 
   private send(method: string, url: string, token: string, body: unknown, options: CallOptions) {
     const headers: Record<string, string> = { ...options.headers, authorization: `Bearer ${token}`, accept: 'application/json' };
+    // Tests only: a var production never sets lets a test ask the mock for a given answer.
+    if (this.env.CROSSFOLLOW_TEST_PREFER === 'on' && this.env.UPSTREAM_PREFER) headers.prefer = this.env.UPSTREAM_PREFER;
     if (body !== undefined) headers['content-type'] = 'application/json';
     return fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, options.attempts ? { attempts: options.attempts } : {});
   }

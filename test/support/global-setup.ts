@@ -3,6 +3,8 @@ import type { TestProject } from 'vitest/node';
 import { startMocks } from '../../mocks/harness.mjs';
 // @ts-expect-error plain JavaScript
 import { startReceiver } from '../../mocks/receiver.mjs';
+// @ts-expect-error plain JavaScript
+import { startFaults } from '../../mocks/faults.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,10 +17,12 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const mocks = await startMocks();
   const receiver = await startReceiver();
+  const faults = await startFaults();
   project.provide('upstreamVars', { ...mocks.vars, X_AUTHORIZE_URL: `${mocks.vars.X_API_URL}/i/oauth2/authorize` });
-  project.provide('mockUrls', { ...mocks.urls, receiver: receiver.url });
+  project.provide('mockUrls', { ...mocks.urls, receiver: receiver.url, faults: faults.url });
   return async () => {
     await receiver.close();
+    await faults.close();
     await mocks.stop();
   };
 }

@@ -1,0 +1,63 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, inject, it } from 'vitest';
+import { spotify } from '../../src/providers/spotify';
+import { UpstreamSession } from '../../src/upstream/session';
+import { byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
+
+const faults = () => inject('mockUrls').faults!;
+
+/** The Spotify adapter pointed at the fault server with `script`, for one fresh connection. */
+async function faulty(script: string) {
+  const { key, app } = await newApp();
+  const token = await connect(key, 'flt', { access_token: unique('at') });
+  const session = await UpstreamSession.open({ ...env, SPOTIFY_API_URL: `${faults()}/${script}` }, { app, user: 'flt', provider: 'spotify' });
+  const calls = async () => ((await (await fetch(`${faults()}/__faults/${script}|Bearer ${token}`)).json()) as { step: string }[]).map((c) => c.step);
+  return { session, calls };
+}
+
+describe('upstream faults', () => {
+  it('fail twice, then succeed: retried to done, three calls', async () => {
+    const { session, calls } = await faulty('503-503-204');
+    const results = await spotify.follow(session, 'artist', spotifyIds(2), {});
+    expect(results.map((r) => r.status)).toEqual(['done', 'done']);
+    expect(await calls()).toEqual(['503', '503', '204']);
+  });
+
+  it('a dropped connection is retried like a 5xx', async () => {
+    const { session, calls } = await faulty('drop-204');
+    expect((await spotify.follow(session, 'artist', spotifyIds(1), {}))[0]!.status).toBe('done');
+    expect(await calls()).toEqual(['drop', '204']);
+  });
+
+  it('a provider that stays down: every item failed with 503 and the attempts counted, no more', async () => {
+    const { session, calls } = await faulty('500');
+    const results = await spotify.follow(session, 'artist', spotifyIds(3), {});
+    expect(results.every((r) => r.status === 'failed' && r.problem?.status === 503)).toBe(true);
+    expect(await calls()).toEqual(['500', '500', '500']);
+  });
+
+  it('a 4xx is not retried', async () => {
+    const { session, calls } = await faulty('400');
+    expect((await spotify.follow(session, 'artist', spotifyIds(1), {}))[0]!.problem?.status).toBe(502);
+    expect(await calls()).toEqual(['400']);
+  });
+
+  it('x-test-prefer reaches Prism when tests switch it on: a 503 from the contract, answered 503 with Retry-After', async () => {
+    const { key } = await newApp();
+    const token = await connect(key, 'pf');
+    const res = await call(key, 'PUT', '/v1/users/pf/spotify/follows', { type: 'artist', ids: spotifyIds(1) }, { 'x-test-prefer': 'code=503' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBeTruthy();
+    expect((await mockCalls('spotify-api', byToken(token))).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('opens the circuit after repeated failures: later calls fail fast with no upstream call', async () => {
+    const script = `500-${unique('c').replace(/-/g, '')}`; // a fresh origin path, same origin: share one circuit
+    const { session } = await faulty('500');
+    for (let i = 0; i < 5; i++) await spotify.follow(session, 'artist', spotifyIds(1), {});
+    const fast = await faulty(script);
+    const results = await spotify.follow(fast.session, 'artist', spotifyIds(1), {});
+    expect(results[0]!.problem?.detail).toContain('holding calls back');
+    expect(await fast.calls()).toEqual([]);
+  });
+});
