@@ -1,0 +1,107 @@
+// npm run load: autocannon against `npm start` (wrangler dev + the Prism mocks) on loopback,
+// bounded in time. Two runs: mixed follow/contains/list traffic from several users, then the
+// same with every user's token expired at the start (each user must be refreshed exactly once).
+// Prints a table and writes the figures to reports/load.json.
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const USERS = Number(process.env.LOAD_USERS ?? 8);
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
+const PORT = 28787;
+const MOCKS_PORT = 28010;
+const api = `http://127.0.0.1:${PORT}`;
+const key = { authorization: 'Bearer demo-key', 'content-type': 'application/json' };
+
+const child = spawn('node', ['scripts/start.mjs'], {
+  detached: true,
+  stdio: 'ignore',
+  env: { ...process.env, PORT: String(PORT), MOCKS_PORT: String(MOCKS_PORT), PERSIST_DIR: mkdtempSync(join(tmpdir(), 'crossfollow-load-')) },
+});
+const stop = () => {
+  try {
+    process.kill(-child.pid, 'SIGINT');
+  } catch {}
+};
+process.on('exit', stop);
+
+async function ready() {
+  for (let i = 0; i < 240; i++) {
+    if (await fetch(`${api}/`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('npm start did not come up in 60 s');
+}
+
+/** Resident memory (KiB) of the workerd processes wrangler dev runs. */
+function workerdRssKiB() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')) continue;
+      const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (rss) total += Number(rss[1]);
+    } catch {}
+  }
+  return total;
+}
+
+const ids = (n, seed) => Array.from({ length: n }, (_, i) => `0TnOYISbd1X${String(seed).padStart(5, '0')}${String(i).padStart(6, '0')}`);
+
+async function connectUsers(prefix, tokens) {
+  for (let u = 0; u < USERS; u++) {
+    const res = await fetch(`${api}/v1/users/${prefix}${u}/connections/spotify`, { method: 'PUT', headers: key, body: JSON.stringify(tokens(u)) });
+    if (!res.ok) throw new Error(`import failed: ${res.status}`);
+  }
+}
+
+function requestsFor(prefix) {
+  const list = [];
+  for (let u = 0; u < USERS; u++) {
+    const base = `/v1/users/${prefix}${u}/spotify`;
+    list.push({ method: 'PUT', path: `${base}/follows`, headers: key, body: JSON.stringify({ type: 'artist', ids: ids(120, u) }) });
+    list.push({ method: 'POST', path: `${base}/follows/contains`, headers: key, body: JSON.stringify({ type: 'artist', ids: ids(45, u) }) });
+    list.push({ method: 'GET', path: `${base}/follows?type=artist&limit=50`, headers: key });
+  }
+  return list;
+}
+
+function run(name, prefix) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: api, connections: USERS * 2, duration: SECONDS, requests: requestsFor(prefix) }, (err, result) => (err ? reject(err) : resolve({ name, result })));
+  });
+}
+
+await ready();
+const memBefore = workerdRssKiB();
+await connectUsers('load', (u) => ({ access_token: `load-at-${u}`, refresh_token: `load-rt-${u}`, expires_in: 3600 }));
+const steady = await run('mixed load', 'load');
+await connectUsers('exp', (u) => ({ access_token: `exp-at-${u}`, refresh_token: `slow-exp-rt-${u}-${Date.now()}`, expires_in: 0 }));
+const expiring = await run('every token expired at start', 'exp');
+const memAfter = workerdRssKiB();
+const tokenCalls = (await (await fetch(`http://127.0.0.1:${MOCKS_PORT + 1}/__mock/calls`)).json()).filter((c) => c.path === '/api/token');
+const perUser = new Map();
+for (const c of tokenCalls) {
+  const rt = new URLSearchParams(c.body).get('refresh_token') ?? '';
+  if (rt.startsWith('slow-exp-rt-')) perUser.set(rt, (perUser.get(rt) ?? 0) + 1);
+}
+stop();
+
+const rows = [steady, expiring].map(({ name, result }) => ({
+  run: name,
+  'req/s': Math.round(result.requests.average),
+  'p50 ms': result.latency.p50,
+  'p99 ms': result.latency.p99,
+  requests: result.requests.total,
+  'non-2xx': result.non2xx,
+  errors: result.errors,
+}));
+console.table(rows);
+const refreshes = { users: USERS, refreshed: perUser.size, 'refreshes per user': [...new Set(perUser.values())].join(',') || '0' };
+console.table([{ 'workerd RSS before (MiB)': (memBefore / 1024).toFixed(1), 'after (MiB)': (memAfter / 1024).toFixed(1), ...refreshes }]);
+mkdirSync('reports', { recursive: true });
+writeFileSync('reports/load.json', JSON.stringify({ date: new Date().toISOString(), users: USERS, seconds: SECONDS, rows, memBefore, memAfter, refreshes }, null, 2));
+const ok = rows.every((r) => r['non-2xx'] === 0 && r.errors === 0) && perUser.size === USERS && [...perUser.values()].every((n) => n === 1);
+process.exit(ok ? 0 : 1);
