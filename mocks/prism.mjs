@@ -18,8 +18,10 @@ export function freePort() {
   });
 }
 
+/** `contract` is a file in openapi/, or an absolute path. */
 export async function startPrism(contract, port) {
-  const child = spawn(prismBin, ['mock', '-h', '127.0.0.1', '-p', String(port), '--errors=false', `${root}openapi/${contract}`], {
+  const file = contract.startsWith('/') ? contract : `${root}openapi/${contract}`;
+  const child = spawn(prismBin, ['mock', '-h', '127.0.0.1', '-p', String(port), '--errors=false', file], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { Scalar } from '@scalar/hono-api-reference';
 import { adminAuth } from './auth/admin';
 import { apiKeyAuth } from './auth/middleware';
 import { isLocalDemo, seedDemo } from './demo';
@@ -41,7 +42,7 @@ app.use('*', async (c, next) => {
   await next();
 });
 
-app.get('/', (c) => c.json({ name: 'crossfollow', openapi: '/openapi.json' }));
+app.get('/', (c) => c.json({ name: 'crossfollow', openapi: '/openapi.json', docs: '/docs' }));
 app.use('/v1/users/*', apiKeyAuth());
 app.use('/v1/connections/*', apiKeyAuth());
 app.use('/v1/users/*', idempotencyKey());
@@ -56,10 +57,16 @@ app.route('/', admin);
 
 app.doc31('/openapi.json', {
   openapi: '3.1.0',
-  info: { title: 'crossfollow', version: '1.0.0', description: 'Follow, unfollow, check and list follows for your users on Spotify, with their tokens held encrypted.' },
+  info: {
+    title: 'crossfollow',
+    version: '1.0.0',
+    description: 'Follow, unfollow, check and list follows, and save, remove, check and list library items, for your users on Spotify, X and Audius — with their tokens held encrypted.',
+  },
   security: [{ apiKey: [] }],
 });
 app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Your app API key' });
+// An interactive reference of /openapi.json (the page loads Scalar's script from its CDN).
+app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'crossfollow API' }));
 
 app.notFound((c) => new Problem(404, 'not-found', `No route ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json.`).toResponse());
 
@@ -74,6 +81,9 @@ app.onError((err, c) => {
   console.error(JSON.stringify({ msg: 'unhandled error', path: new URL(c.req.url).pathname, name: err instanceof Error ? err.name : typeof err }));
   return new Problem(500, 'internal-error', 'An unexpected error happened; it was logged without request data.').toResponse();
 });
+
+/** The Hono app itself, for tests that compare its routes with its OpenAPI document. */
+export { app };
 
 export default {
   fetch: app.fetch,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +114,24 @@ describe('npm start', () => {
     for (const [provider, id] of [['x', '783214'], ['audius', 'nlGNe']]) {
       const res = await fetch(`${api}/v1/users/demo/${provider}/follows`, { method: 'PUT', headers: demo, body: JSON.stringify({ type: 'user', ids: [id] }) });
       expect(res.status, provider).toBe(200);
+    }
+  });
+
+  it('publishes an OpenAPI document that Prism can load and serve', async () => {
+    const doc = await (await fetch(`${api}/openapi.json`)).text();
+    const file = join(persist, 'crossfollow-openapi.json');
+    writeFileSync(file, doc);
+    // @ts-expect-error plain JavaScript shared with npm start
+    const { startPrism, freePort } = (await import('../../mocks/prism.mjs')) as unknown as {
+      startPrism: (contract: string, port: number) => Promise<{ url: string; stop: () => void }>;
+      freePort: () => Promise<number>;
+    };
+    const prism = await startPrism(file, await freePort());
+    try {
+      const res = await fetch(`${prism.url}/v1/users/demo/connections`, { headers: { authorization: 'Bearer x' } });
+      expect(res.status).toBe(200);
+    } finally {
+      prism.stop();
     }
   });
 
