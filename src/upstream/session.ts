@@ -89,6 +89,13 @@ export class UpstreamSession {
     return outcome;
   }
 
+  /** A GET whose failure fails the whole request (lists, profiles), as the problem it made. */
+  async getJson<T>(url: string, options: CallOptions = {}): Promise<T> {
+    const outcome = await this.call('GET', url, undefined, options);
+    if (!outcome.ok) throw Problem.fromBody(outcome.problem, outcome.retryAfter);
+    return outcome.json as T;
+  }
+
   private async callAdmitted(method: string, url: string, body: unknown, options: CallOptions): Promise<CallOutcome> {
     let token = this.token;
     let res = await this.send(method, url, token, body, options);

@@ -6,14 +6,13 @@ export const api = (session: UpstreamSession, path: string) => `${session.env.AU
 
 /** Every call names the app with its API key when one is configured (higher rate limits). */
 export function call(session: UpstreamSession, method: string, path: string): Promise<CallOutcome> {
-  const key = session.env.AUDIUS_API_KEY;
-  return session.call(method, api(session, path), undefined, key ? { headers: { 'x-api-key': key } } : {});
+  return session.call(method, api(session, path), undefined, keyed(session));
 }
 
-export async function getJson<T>(session: UpstreamSession, path: string): Promise<T> {
-  const outcome = await call(session, 'GET', path);
-  if (!outcome.ok) throw Problem.fromBody(outcome.problem, outcome.retryAfter);
-  return outcome.json as T;
+const keyed = (session: UpstreamSession) => (session.env.AUDIUS_API_KEY ? { headers: { 'x-api-key': session.env.AUDIUS_API_KEY } } : {});
+
+export function getJson<T>(session: UpstreamSession, path: string): Promise<T> {
+  return session.getJson<T>(api(session, path), keyed(session));
 }
 
 /** The connected user's Audius id, looked up once per connection (`GET /me`). */

@@ -1,4 +1,3 @@
-import { Problem } from '../../http/problem';
 import type { UpstreamSession } from '../../upstream/session';
 
 export type Family = 'library' | 'legacy';
@@ -13,8 +12,6 @@ export function api(session: UpstreamSession, path: string): string {
 }
 
 /** A GET whose failure fails the whole request (lists, profiles), as the item problem it made. */
-export async function getJson<T>(session: UpstreamSession, path: string): Promise<T> {
-  const outcome = await session.call('GET', api(session, path));
-  if (!outcome.ok) throw Problem.fromBody(outcome.problem, outcome.retryAfter);
-  return outcome.json as T;
+export function getJson<T>(session: UpstreamSession, path: string): Promise<T> {
+  return session.getJson<T>(api(session, path));
 }

@@ -14,11 +14,7 @@ const LOOKUP_BATCH = 100;
 
 const api = (session: UpstreamSession, path: string) => `${session.env.X_API_URL}${path}`;
 
-async function getJson<T>(session: UpstreamSession, path: string): Promise<T> {
-  const outcome = await session.call('GET', api(session, path));
-  if (!outcome.ok) throw Problem.fromBody(outcome.problem, outcome.retryAfter);
-  return outcome.json as T;
-}
+const getJson = <T>(session: UpstreamSession, path: string) => session.getJson<T>(api(session, path));
 
 /** The connected user's X id, looked up once per connection (`GET /2/users/me`). */
 function me(session: UpstreamSession): Promise<string> {
