@@ -1,6 +1,6 @@
 // npm run load: autocannon against `npm start` (wrangler dev + the Prism mocks) on loopback,
 // bounded in time. Two runs: mixed follow/contains/list traffic from several users, then the
-// same with every user's token expired at the start (each user must be refreshed exactly once).
+// same with every user's token expiring halfway through (each user must be refreshed exactly once).
 // Prints a table and writes the figures to reports/load.json.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -78,8 +78,9 @@ await ready();
 const memBefore = workerdRssKiB();
 await connectUsers('load', (u) => ({ access_token: `load-at-${u}`, refresh_token: `load-rt-${u}`, expires_in: 3600 }));
 const steady = await run('mixed load', 'load');
-await connectUsers('exp', (u) => ({ access_token: `exp-at-${u}`, refresh_token: `slow-exp-rt-${u}-${Date.now()}`, expires_in: 0 }));
-const expiring = await run('every token expired at start', 'exp');
+// Tokens are treated as expired 60 s before their end: 60 + SECONDS/2 makes them expire mid-run.
+await connectUsers('exp', (u) => ({ access_token: `exp-at-${u}`, refresh_token: `slow-exp-rt-${u}-${Date.now()}`, expires_in: 60 + Math.round(SECONDS / 2) }));
+const expiring = await run('every token expires mid-run', 'exp');
 const memAfter = workerdRssKiB();
 const tokenCalls = (await (await fetch(`http://127.0.0.1:${MOCKS_PORT + 1}/__mock/calls`)).json()).filter((c) => c.path === '/api/token');
 const perUser = new Map();

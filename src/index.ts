@@ -37,8 +37,6 @@ app.use('*', secureHeaders());
 app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => new Problem(413, 'payload-too-large', `Bodies are at most ${MAX_BODY_BYTES / 1024} KiB; send fewer ids per request.`).toResponse() }));
 app.use('*', async (c, next) => {
   if (isLocalDemo(c.env)) await seedDemo(c.env);
-  const prefer = c.req.header('x-test-prefer');
-  if (c.env.CROSSFOLLOW_TEST_PREFER === 'on' && prefer) c.env = { ...c.env, UPSTREAM_PREFER: prefer };
   await next();
 });
 
@@ -46,6 +44,12 @@ app.get('/', (c) => c.json({ name: 'crossfollow', openapi: '/openapi.json', docs
 app.use('/v1/users/*', apiKeyAuth());
 app.use('/v1/connections/*', apiKeyAuth());
 app.use('/v1/users/*', idempotencyKey());
+// Tests only, and only for authenticated calls: `x-test-prefer` picks the mock's answer.
+app.use('/v1/users/*', async (c, next) => {
+  const prefer = c.req.header('x-test-prefer');
+  if (c.env.CROSSFOLLOW_TEST_PREFER === 'on' && prefer) c.env = { ...c.env, UPSTREAM_PREFER: prefer };
+  await next();
+});
 app.route('/', follows);
 app.route('/', library);
 app.route('/', profiles);

@@ -1,6 +1,7 @@
 /**
  * A circuit breaker per provider, per isolate: after `threshold` consecutive failures (network
- * errors and 5xx — not 429, which is one user's rate limit) calls fail fast for `coolDownMs`
+ * errors and 5xx of the call itself — not 429, which is one user's rate limit, and not a token
+ * refresh that failed) from at least two connections, calls fail fast for `coolDownMs`
  * instead of adding load to a provider that is down; then one probe call is let through
  * (half-open), and its outcome closes or re-opens the circuit.
  */
@@ -10,10 +11,13 @@ export interface CircuitOptions {
   now?: () => number;
 }
 
-type State = { kind: 'closed'; failures: number } | { kind: 'open'; until: number } | { kind: 'half-open'; probing: boolean };
+type State = { kind: 'closed'; failures: number; from: Set<string> } | { kind: 'open'; until: number } | { kind: 'half-open'; probeSince: number };
+
+/** A probe that never reported (its request died) stops blocking after this long. */
+const PROBE_TIMEOUT_MS = 30_000;
 
 export class Circuit {
-  private state: State = { kind: 'closed', failures: 0 };
+  private state: State = { kind: 'closed', failures: 0, from: new Set() };
   private readonly now: () => number;
 
   constructor(private readonly options: CircuitOptions) {
@@ -25,27 +29,34 @@ export class Circuit {
     const s = this.state;
     if (s.kind === 'open') {
       if (this.now() < s.until) return { ok: false, retryAfter: Math.max(1, Math.ceil((s.until - this.now()) / 1000)) };
-      this.state = { kind: 'half-open', probing: true };
+      this.state = { kind: 'half-open', probeSince: this.now() };
       return { ok: true };
     }
     if (s.kind === 'half-open') {
-      if (s.probing) return { ok: false, retryAfter: 1 };
-      s.probing = true;
+      if (this.now() - s.probeSince < PROBE_TIMEOUT_MS) return { ok: false, retryAfter: 1 };
+      this.state = { kind: 'half-open', probeSince: this.now() };
     }
     return { ok: true };
   }
 
   success(): void {
-    this.state = { kind: 'closed', failures: 0 };
+    this.state = { kind: 'closed', failures: 0, from: new Set() };
   }
 
-  failure(): void {
+  /**
+   * `source` names the connection that saw the failure: the circuit opens only when failures
+   * came from at least two, so one user's large batch cannot take a provider away from everyone.
+   */
+  failure(source: string): void {
     const s = this.state;
-    if (s.kind === 'half-open' || (s.kind === 'closed' && s.failures + 1 >= this.options.threshold)) {
+    if (s.kind === 'half-open') {
       this.state = { kind: 'open', until: this.now() + this.options.coolDownMs };
-    } else if (s.kind === 'closed') {
-      s.failures += 1;
+      return;
     }
+    if (s.kind !== 'closed') return;
+    s.failures += 1;
+    s.from.add(source);
+    if (s.failures >= this.options.threshold && s.from.size >= 2) this.state = { kind: 'open', until: this.now() + this.options.coolDownMs };
   }
 
   get status(): State['kind'] {
@@ -54,6 +65,11 @@ export class Circuit {
 }
 
 const circuits = new Map<string, Circuit>();
+
+/** Tests only: forget every circuit's state. */
+export function resetCircuits(): void {
+  circuits.clear();
+}
 
 /** The isolate's circuit for one upstream (named by its base URL, so tests get their own). */
 export function circuitFor(upstream: string): Circuit {

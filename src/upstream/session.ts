@@ -1,6 +1,7 @@
 import type { Env } from '../env';
 import { Problem, type ProblemBody, problemBody } from '../http/problem';
 import { accessToken, noteProviderUserId, vaultFor } from '../tokens/access';
+import { connectionKey } from '../tokens/types';
 import { PROVIDER_LABELS } from '../tokens/token-endpoint';
 import type { ConnectionId, TokenResult } from '../tokens/types';
 import { circuitFor } from './circuit';
@@ -82,10 +83,20 @@ export class UpstreamSession {
         problem: problemBody(503, 'upstream-unavailable', `${this.label} kept failing; crossfollow is holding calls back for ${admitted.retryAfter} s instead of adding load.`, { retry_after: admitted.retryAfter }),
       };
     }
-    const outcome = await this.callAdmitted(method, url, body, options);
-    const failed = !outcome.ok && (outcome.problem.upstream_status === undefined ? outcome.problem.status === 503 : Number(outcome.problem.upstream_status) >= 500);
-    if (failed) circuit.failure();
-    else circuit.success();
+    const source = connectionKey(this.id);
+    let outcome: CallOutcome;
+    try {
+      outcome = await this.callAdmitted(method, url, body, options);
+    } catch (err) {
+      circuit.failure(source);
+      throw err;
+    }
+    // What the provider itself did: a network failure or a 5xx is a failure, a 429 says nothing
+    // about its health, and a refresh that failed is the token endpoint's, not this API's.
+    const upstream = outcome.ok ? null : outcome.problem.upstream_status;
+    const network = !outcome.ok && upstream === undefined && outcome.problem.network === true;
+    if (network || (typeof upstream === 'number' && upstream >= 500)) circuit.failure(source);
+    else if (outcome.ok || (typeof upstream === 'number' && upstream !== 429)) circuit.success();
     return outcome;
   }
 
@@ -107,7 +118,7 @@ export class UpstreamSession {
       res = await this.send(method, url, token, body, options);
     }
     if (res.kind === 'network') {
-      return { ok: false, problem: problemBody(503, 'upstream-unavailable', `${this.label}: ${res.detail} (after ${res.attempts} attempts).`) };
+      return { ok: false, problem: problemBody(503, 'upstream-unavailable', `${this.label}: ${res.detail} (after ${res.attempts} attempts); a write may or may not have taken effect.`, { network: true }) };
     }
     const response = res.response;
     let text: string;

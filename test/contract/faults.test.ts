@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
 import { spotify } from '../../src/providers/spotify';
+import { resetCircuits } from '../../src/upstream/circuit';
 import { UpstreamSession } from '../../src/upstream/session';
 import { byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
 
@@ -42,22 +43,35 @@ describe('upstream faults', () => {
     expect(await calls()).toEqual(['400']);
   });
 
-  it('x-test-prefer reaches Prism when tests switch it on: a 503 from the contract, answered 503 with Retry-After', async () => {
-    const { key } = await newApp();
-    const token = await connect(key, 'pf');
-    const res = await call(key, 'PUT', '/v1/users/pf/spotify/follows', { type: 'artist', ids: spotifyIds(1) }, { 'x-test-prefer': 'code=503' });
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBeTruthy();
-    expect((await mockCalls('spotify-api', byToken(token))).length).toBeGreaterThanOrEqual(1);
-  });
+  for (const [code, status, after] of [['503', 503, '5'], ['500', 503, '5'], ['429', 503, '1'], ['403', 502, null]] as const) {
+    it(`x-test-prefer code=${code} reaches Prism: answered ${status}, with the exact number of attempts`, async () => {
+      const { key } = await newApp();
+      const token = await connect(key, 'pf');
+      const res = await call(key, 'PUT', '/v1/users/pf/spotify/follows', { type: 'artist', ids: spotifyIds(1) }, { 'x-test-prefer': `code=${code}` });
+      expect(res.status).toBe(status);
+      expect(res.headers.get('retry-after')).toBe(after);
+      expect(await mockCalls('spotify-api', byToken(token))).toHaveLength(code === '403' ? 1 : 3);
+    });
+  }
 
-  it('opens the circuit after repeated failures: later calls fail fast with no upstream call', async () => {
-    const script = `500-${unique('c').replace(/-/g, '')}`; // a fresh origin path, same origin: share one circuit
-    const { session } = await faulty('500');
-    for (let i = 0; i < 5; i++) await spotify.follow(session, 'artist', spotifyIds(1), {});
-    const fast = await faulty(script);
+  it('opens the circuit after failures from two connections: later calls fail fast with no upstream call', async () => {
+    resetCircuits();
+    for (let connection = 0; connection < 2; connection++) {
+      const { session } = await faulty('500');
+      for (let i = 0; i < 3; i++) await spotify.follow(session, 'artist', spotifyIds(1), {});
+    }
+    const fast = await faulty(`500-${unique('c').replace(/-/g, '')}`); // same origin: same circuit
     const results = await spotify.follow(fast.session, 'artist', spotifyIds(1), {});
     expect(results[0]!.problem?.detail).toContain('holding calls back');
     expect(await fast.calls()).toEqual([]);
+    resetCircuits();
+  });
+
+  it('does not open it for one connection, however many of its calls fail', async () => {
+    resetCircuits();
+    const { session, calls } = await faulty('500');
+    for (let i = 0; i < 6; i++) await spotify.follow(session, 'artist', spotifyIds(1), {});
+    expect(await calls()).toHaveLength(18);
+    resetCircuits();
   });
 });

@@ -5,8 +5,9 @@ import { AUDIUS_ID } from './items';
 export const api = (session: UpstreamSession, path: string) => `${session.env.AUDIUS_API_URL}${path}`;
 
 /** Every call names the app with its API key when one is configured (higher rate limits). */
-export function call(session: UpstreamSession, method: string, path: string): Promise<CallOutcome> {
-  return session.call(method, api(session, path), undefined, keyed(session));
+/** `attempts: 1` for writes: an Audius write is a transaction, and a retry could send it twice. */
+export function call(session: UpstreamSession, method: string, path: string, attempts?: number): Promise<CallOutcome> {
+  return session.call(method, api(session, path), undefined, { ...keyed(session), ...(attempts ? { attempts } : {}) });
 }
 
 const keyed = (session: UpstreamSession) => (session.env.AUDIUS_API_KEY ? { headers: { 'x-api-key': session.env.AUDIUS_API_KEY } } : {});

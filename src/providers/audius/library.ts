@@ -15,7 +15,7 @@ const kindOf = (type: LibraryType) => (type === 'track' ? 'tracks' : 'playlists'
 async function write(session: UpstreamSession, method: 'POST' | 'DELETE', type: LibraryType, ids: string[]): Promise<ItemResult[]> {
   const self = await me(session);
   return mapConcurrent(ids, concurrencyOf(session), async (id): Promise<ItemResult> => {
-    const outcome = await call(session, method, `/${kindOf(type)}/${id}/favorites?user_id=${self}`);
+    const outcome = await call(session, method, `/${kindOf(type)}/${id}/favorites?user_id=${self}`, 1);
     if (!outcome.ok) return { id, status: 'failed', problem: outcome.problem };
     const hash = (outcome.json as { transaction_hash?: string })?.transaction_hash;
     return hash ? { id, status: 'done', transaction_hash: hash } : { id, status: 'done' };

@@ -6,7 +6,7 @@ export const BASE62_ID = /^[0-9A-Za-z]{22}$/;
  * User ids are usernames (`smedjan`, `wizzler`, or digits for newer accounts). Spotify
  * documents no grammar, so this is a looser rule: 1-64 of letters, digits, `.`, `_`, `-`.
  */
-export const USER_ID = /^[0-9A-Za-z._-]{1,64}$/;
+export const USER_ID = /^(?!\.+$)[0-9A-Za-z._-]{1,64}$/;
 
 export function checkSpotifyId(type: FollowType | LibraryType, id: string): string | null {
   if (type === 'user') {
