@@ -1,4 +1,5 @@
-import { env } from 'cloudflare:test';
+import { createExecutionContext, env } from 'cloudflare:test';
+import worker from '../../src/index';
 import { describe, expect, inject, it } from 'vitest';
 import { spotify } from '../../src/providers/spotify';
 import { resetCircuits } from '../../src/upstream/circuit';
@@ -73,5 +74,20 @@ describe('upstream faults', () => {
     for (let i = 0; i < 6; i++) await spotify.follow(session, 'artist', spotifyIds(1), {});
     expect(await calls()).toHaveLength(18);
     resetCircuits();
+  });
+});
+
+describe('the test-only Prefer pass-through', () => {
+  it('is off when CROSSFOLLOW_TEST_PREFER is not set, as in every deployment', async () => {
+    const { key } = await newApp();
+    const token = await connect(key, 'off');
+    const request = new Request('http://crossfollow.test/v1/users/off/spotify/follows', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-test-prefer': 'code=503' },
+      body: JSON.stringify({ type: 'artist', ids: spotifyIds(1) }),
+    });
+    const res = await worker.fetch(request, { ...env, CROSSFOLLOW_TEST_PREFER: undefined }, createExecutionContext());
+    expect(res.status).toBe(200);
+    expect(await mockCalls('spotify-api', byToken(token))).toHaveLength(1);
   });
 });
