@@ -1,6 +1,9 @@
 import { Problem } from '../../http/problem';
 import type { CallOutcome, UpstreamSession } from '../../upstream/session';
 import { AUDIUS_ID } from './items';
+import { mapConcurrent } from '../../upstream/batch';
+import { concurrencyOf } from '../batches';
+import type { ItemResult } from '../types';
 
 export const api = (session: UpstreamSession, path: string) => `${session.env.AUDIUS_API_URL}${path}`;
 
@@ -27,3 +30,17 @@ export function me(session: UpstreamSession): Promise<string> {
 
 /** `?id=a&id=b` as Audius's bulk lookups want them. */
 export const idQuery = (ids: string[]) => ids.map((id) => `id=${encodeURIComponent(id)}`).join('&');
+
+/**
+ * An Audius write, one item a call (each is a transaction): sent once, never retried, and
+ * answered with the transaction hash Audius gives.
+ */
+export async function writeEach(session: UpstreamSession, method: 'POST' | 'DELETE', ids: string[], path: (id: string, self: string) => string): Promise<ItemResult[]> {
+  const self = await me(session);
+  return mapConcurrent(ids, concurrencyOf(session), async (id): Promise<ItemResult> => {
+    const outcome = await call(session, method, path(id, self), 1);
+    if (!outcome.ok) return { id, status: 'failed', problem: outcome.problem };
+    const hash = (outcome.json as { transaction_hash?: string })?.transaction_hash;
+    return hash ? { id, status: 'done', transaction_hash: hash } : { id, status: 'done' };
+  });
+}

@@ -1,26 +1,17 @@
 import type { UpstreamSession } from '../../upstream/session';
-import { mapConcurrent } from '../../upstream/batch';
-import { concurrencyOf, resultsInBatches } from '../batches';
+import { resultsInBatches } from '../batches';
 import { encodeCursor, offsetOf } from '../cursor';
 import { withHandles } from '../handles';
 import { problemBody } from '../../http/problem';
 import type { ItemResult, ListOptions, Page, Provider } from '../types';
-import { call, getJson, idQuery, me } from './http';
+import { call, getJson, idQuery, me, writeEach } from './http';
 import { AUDIUS_ID, checkAudiusUser, normalizeAudius, normalizeAudiusProfile } from './items';
 import { audiusLibrary } from './library';
 
 const BULK = 50;
 
 /** Follows or unfollows one user a call; the result carries the transaction hash. */
-async function write(session: UpstreamSession, method: 'POST' | 'DELETE', ids: string[]): Promise<ItemResult[]> {
-  const self = await me(session);
-  return mapConcurrent(ids, concurrencyOf(session), async (id): Promise<ItemResult> => {
-    const outcome = await call(session, method, `/users/${id}/follow?user_id=${self}`, 1);
-    if (!outcome.ok) return { id, status: 'failed', problem: outcome.problem };
-    const hash = (outcome.json as { transaction_hash?: string })?.transaction_hash;
-    return hash ? { id, status: 'done', transaction_hash: hash } : { id, status: 'done' };
-  });
-}
+const write = (session: UpstreamSession, method: 'POST' | 'DELETE', ids: string[]) => writeEach(session, method, ids, (id, self) => `/users/${id}/follow?user_id=${self}`);
 
 /** `does_current_user_follow` from a bulk user lookup, not one call per id. */
 async function contains(session: UpstreamSession, ids: string[]): Promise<ItemResult[]> {

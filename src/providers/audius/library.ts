@@ -1,10 +1,9 @@
 import { problemBody } from '../../http/problem';
-import { mapConcurrent } from '../../upstream/batch';
 import type { UpstreamSession } from '../../upstream/session';
-import { concurrencyOf, resultsInBatches } from '../batches';
+import { resultsInBatches } from '../batches';
 import { encodeCursor, offsetOf } from '../cursor';
 import type { ItemResult, LibraryAdapter, LibraryType, ListOptions, Page } from '../types';
-import { call, getJson, idQuery, me } from './http';
+import { call, getJson, idQuery, me, writeEach } from './http';
 import { checkAudiusId, normalizeAudius } from './items';
 
 const BULK = 50;
@@ -12,15 +11,8 @@ const BULK = 50;
 const kindOf = (type: LibraryType) => (type === 'track' ? 'tracks' : 'playlists');
 
 /** Saves or removes one item a call; the result carries the transaction hash Audius gives. */
-async function write(session: UpstreamSession, method: 'POST' | 'DELETE', type: LibraryType, ids: string[]): Promise<ItemResult[]> {
-  const self = await me(session);
-  return mapConcurrent(ids, concurrencyOf(session), async (id): Promise<ItemResult> => {
-    const outcome = await call(session, method, `/${kindOf(type)}/${id}/favorites?user_id=${self}`, 1);
-    if (!outcome.ok) return { id, status: 'failed', problem: outcome.problem };
-    const hash = (outcome.json as { transaction_hash?: string })?.transaction_hash;
-    return hash ? { id, status: 'done', transaction_hash: hash } : { id, status: 'done' };
-  });
-}
+const write = (session: UpstreamSession, method: 'POST' | 'DELETE', type: LibraryType, ids: string[]) =>
+  writeEach(session, method, ids, (id, self) => `/${kindOf(type)}/${id}/favorites?user_id=${self}`);
 
 /** `has_current_user_saved` from a bulk lookup, not one call per id. */
 async function contains(session: UpstreamSession, type: LibraryType, ids: string[]): Promise<ItemResult[]> {
