@@ -1,6 +1,6 @@
 // A fault-injecting upstream for the tests: the first path segment is a script, one step per
 // call on that script and access token — a status (`503-503-204`), `drop` (close the socket
-// without answering) or `slow` (answer after 15 s). Calls are counted at `GET /__faults/<script>`.
+// without answering), `slow` (answer after 15 s) or `wait<ms>` (answer 200 after that long). Calls are counted at `GET /__faults/<script>`.
 import { createServer } from 'node:http';
 
 export function startFaults({ port = 0, host = '127.0.0.1' } = {}) {
@@ -20,6 +20,7 @@ export function startFaults({ port = 0, host = '127.0.0.1' } = {}) {
     calls.push({ method: req.method, path: `/${rest.join('/')}`, step });
     if (step === 'drop') return req.socket.destroy();
     if (step === 'slow') await new Promise((r) => setTimeout(r, 15_000));
+    if (step.startsWith('wait')) await new Promise((r) => setTimeout(r, Number(step.slice(4)) || 0));
     const status = Number(step) || 200;
     res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '1' } : {}) });
     res.end(status === 204 ? undefined : JSON.stringify(status < 300 ? {} : { error: { status, message: 'injected' } }));

@@ -23,6 +23,8 @@ export interface Env {
   SPOTIFY_ENDPOINTS: string;
   /** How many upstream batches of one request run at once. */
   UPSTREAM_CONCURRENCY: string;
+  /** Milliseconds one request may spend on upstream calls (default 25000); later batches are deferred. */
+  REQUEST_BUDGET_MS?: string;
   /** Secret: comma-separated `kid:base64(32 bytes)`; the first key encrypts, all decrypt. */
   TOKEN_KEYS?: string;
   /** Secret: enables the operator routes under /admin (creating and revoking app keys). */

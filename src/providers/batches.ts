@@ -27,6 +27,17 @@ function runBatches(session: UpstreamSession, ids: string[], size: number, call:
 
 const failedAll = (batch: string[], problem: ItemResult['problem']) => batch.map((id): ItemResult => ({ id, status: 'failed', problem }));
 
+/**
+ * An item whose call did not succeed: `deferred` when the call was never sent because the
+ * request's time ran out (it can simply be sent again), otherwise `failed` with the problem.
+ */
+export function itemFailure(id: string, outcome: Extract<CallOutcome, { ok: false }>): ItemResult {
+  if (outcome.notSent === 'time-budget') {
+    return { id, status: 'deferred', reason: 'time-budget', retry_at: new Date(Date.now() + (outcome.retryAfter ?? 1) * 1000).toISOString() };
+  }
+  return { id, status: 'failed', problem: outcome.problem };
+}
+
 /** Batches whose call answers per item in its own way: `run` maps one batch to its results. */
 export async function resultsInBatches(session: UpstreamSession, ids: string[], size: number, run: (batch: string[]) => Promise<ItemResult[]>): Promise<ItemResult[]> {
   const runs = await mapConcurrent(chunk(ids, size), concurrencyOf(session), async (batch) => {
@@ -42,14 +53,14 @@ export async function resultsInBatches(session: UpstreamSession, ids: string[], 
 /** A write over `ids`; every id of a batch shares its batch's outcome. */
 export async function writeInBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall): Promise<ItemResult[]> {
   const runs = await runBatches(session, ids, size, call);
-  return runs.flatMap(({ batch, outcome }) => (outcome.ok ? batch.map((id): ItemResult => ({ id, status: 'done' })) : failedAll(batch, outcome.problem)));
+  return runs.flatMap(({ batch, outcome }) => batch.map((id): ItemResult => (outcome.ok ? { id, status: 'done' } : itemFailure(id, outcome))));
 }
 
 /** A check over `ids`; the upstream answers one boolean per id, in order. */
 export async function checkInBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall): Promise<ItemResult[]> {
   const runs = await runBatches(session, ids, size, call);
   return runs.flatMap(({ batch, outcome }) => {
-    if (!outcome.ok) return failedAll(batch, outcome.problem);
+    if (!outcome.ok) return batch.map((id) => itemFailure(id, outcome));
     const answer = outcome.json;
     if (!Array.isArray(answer) || answer.length !== batch.length || !answer.every((b) => typeof b === 'boolean')) {
       return failedAll(batch, problemBody(502, 'upstream-error', `${session.label} answered a check of ${batch.length} ids with something other than ${batch.length} booleans.`));

@@ -1,7 +1,7 @@
 import { problemBody } from '../http/problem';
 import { mapConcurrent } from '../upstream/batch';
 import type { CallOutcome, UpstreamSession } from '../upstream/session';
-import { concurrencyOf } from './batches';
+import { concurrencyOf, itemFailure } from './batches';
 import type { ItemResult } from './types';
 
 /**
@@ -24,6 +24,7 @@ export async function withHandles(
     const outcome = await lookup(handle.slice(1));
     const id = outcome.ok ? idOf(outcome.json) : undefined;
     if (id && validId(id)) resolved.set(handle, id);
+    else if (!outcome.ok && outcome.notSent === 'time-budget') failures.set(handle, itemFailure(handle, outcome));
     else {
       // X answers an unknown username with 200 and `errors`: that is a 404 for this item.
       const unknown = (outcome.ok && !id) || (!outcome.ok && outcome.problem.upstream_status === 404);

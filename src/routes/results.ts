@@ -1,4 +1,4 @@
-import { Problem, type ProblemBody } from '../http/problem';
+import { Problem, type ProblemBody, problemBody } from '../http/problem';
 import type { ItemResult } from '../providers/types';
 
 export interface Dedupe {
@@ -40,7 +40,16 @@ const SEVERITY = ['reauth-required', 'upstream-unavailable', 'upstream-error'];
 export function failureOf(results: ItemResult[], body: Record<string, unknown>): Problem | null {
   // A target the provider does not know (404) is that item's answer, not a failed request.
   const problems = results.map((r) => r.problem).filter((p): p is ProblemBody => p !== undefined && p.status !== 404);
-  if (problems.length === 0) return null;
+  const unsent = results.filter((r) => r.status === 'deferred' && r.reason === 'time-budget').length;
+  if (problems.length === 0 && unsent === 0) return null;
+  const { type: itemType, ...batch } = body;
+  const deferred = Number(deferredHeaders(results)['retry-after'] ?? 0);
+  // Out of time: say so first, unless the user must reconnect (a retry would not help then).
+  if (unsent && !problems.some((p) => p.type.endsWith(':reauth-required'))) {
+    const failed = problems.length ? `, ${problems.length} failed` : '';
+    const detail = `The request ran out of time: ${unsent} of ${results.length} items were not sent (status deferred, reason time-budget)${failed}; each item says what happened. Send the deferred items again.`;
+    return Problem.fromBody(problemBody(503, 'time-budget-exceeded', detail, { ...batch, item_type: itemType }), Math.max(1, deferred));
+  }
   const rank = (p: ProblemBody) => {
     const i = SEVERITY.findIndex((s) => p.type.endsWith(`:${s}`));
     return i === -1 ? SEVERITY.length : i;
@@ -48,11 +57,9 @@ export function failureOf(results: ItemResult[], body: Record<string, unknown>):
   const worst = problems.reduce((a, b) => (rank(b) < rank(a) ? b : a));
   const failed = problems.length;
   const detail = `${failed} of ${results.length} items failed; the first: ${worst.detail}`;
-  const { type: itemType, ...batch } = body;
   // Retry when the slowest provider hint allows (5 s when no item carried one), and not before
   // deferred items can run.
   const hints = problems.map((p) => p.retry_after).filter((s): s is number => typeof s === 'number');
-  const deferred = Number(deferredHeaders(results)['retry-after'] ?? 0);
   const unavailable = worst.status === 503 ? (hints.length ? Math.max(...hints) : 5) : 0;
   const retryAfter = Math.max(deferred, unavailable) || undefined;
   const { retry_after: _hint, upstream_status: _status, ...shared } = worst;

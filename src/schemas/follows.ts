@@ -36,9 +36,9 @@ export const ItemResult = z
     id: z.string(),
     status: z.enum(['done', 'pending', 'deferred', 'failed', 'skipped']),
     following: z.boolean().optional(),
-    reason: z.string().optional(),
+    reason: z.string().optional().openapi({ description: 'skipped: duplicate or not-processed; deferred: time-budget when the request ran out of time' }),
     problem: ItemProblem.optional(),
-    retry_at: z.string().optional().openapi({ description: 'deferred: when the provider budget allows this item' }),
+    retry_at: z.string().optional().openapi({ description: 'deferred: when the item can be sent again (the provider rate window, or at once after a time-budget cut-off)' }),
     resolved_id: z.string().optional().openapi({ description: 'the provider id a handle (@name) resolved to' }),
     transaction_hash: z.string().optional().openapi({ description: 'Audius: the transaction that made the change' }),
   })

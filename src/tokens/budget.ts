@@ -28,3 +28,14 @@ export async function observeBudget(storage: DurableObjectStorage, bucket: strin
   if (budget && budget.remaining <= remaining && budget.resetAt >= resetAt) return;
   await storage.put(budgetKey(bucket), { remaining: Math.min(remaining, budget?.remaining ?? remaining), resetAt: Math.max(resetAt, budget?.resetAt ?? 0) });
 }
+
+/**
+ * Gives back slots taken by `reserveBudget` for calls that were never sent (the circuit was open
+ * or the request ran out of time), so a user's rate window is not spent on nothing. Only within
+ * the same window, and never above `limit`.
+ */
+export async function releaseBudget(storage: DurableObjectStorage, bucket: string, count: number, resetAt: number, limit: number): Promise<void> {
+  const budget = await storage.get<Budget>(budgetKey(bucket));
+  if (!budget || budget.resetAt !== resetAt || budget.resetAt <= Date.now() || count < 1) return;
+  await storage.put(budgetKey(bucket), { ...budget, remaining: Math.min(limit, budget.remaining + count) });
+}

@@ -3,7 +3,7 @@ import type { Env } from '../env';
 import { DecryptError, KeyringError, type Keyring, decrypt, encrypt, keyIdOf, keyringFrom } from './crypto';
 import { emit } from '../events/emit';
 import { refreshGrant, revokeToken, rotatesRefreshTokens } from './token-endpoint';
-import { observeBudget, reserveBudget } from './budget';
+import { observeBudget, releaseBudget, reserveBudget } from './budget';
 import { type Stored, toStatus } from './status';
 import { type BudgetGrant, type ConnectionStatus, type ImportInput, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connectionKey } from './types';
 
@@ -216,6 +216,11 @@ export class TokenVault extends DurableObject<Env> {
   /** Takes up to `want` calls from a fixed-window budget (see budget.ts). */
   reserve(bucket: string, want: number, limit: number, windowMs: number): Promise<BudgetGrant> {
     return reserveBudget(this.ctx.storage, bucket, want, limit, windowMs);
+  }
+
+  /** Returns slots of calls that were never sent (see budget.ts). */
+  release(bucket: string, count: number, resetAt: number, limit: number): Promise<void> {
+    return releaseBudget(this.ctx.storage, bucket, count, resetAt, limit);
   }
 
   /** Aligns a budget with what the provider's rate-limit headers said (see budget.ts). */

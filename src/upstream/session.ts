@@ -9,7 +9,19 @@ import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from './retry';
 
 export type CallOutcome =
   | { ok: true; status: number; json: unknown; headers: Headers }
-  | { ok: false; problem: ProblemBody; retryAfter?: number; headers?: Headers };
+  | { ok: false; problem: ProblemBody; retryAfter?: number; headers?: Headers; notSent?: NotSent };
+
+/** Why a call never left crossfollow: the provider's circuit was open, or the request's time was up. */
+export type NotSent = 'circuit-open' | 'time-budget';
+
+/** Per-request time budget (REQUEST_BUDGET_MS, default 25 s): batches not started by then are deferred. */
+export function requestBudgetMs(env: Env): number {
+  const ms = Number(env.REQUEST_BUDGET_MS);
+  return Number.isInteger(ms) && ms >= 100 && ms <= 300_000 ? ms : 25_000;
+}
+
+/** The longest one call (its retries included) may take, however much request time is left. */
+const CALL_BUDGET_MS = 20_000;
 
 export interface CallOptions {
   /** Extra request headers (an app API key on reads, say). */
@@ -26,11 +38,20 @@ export interface CallOptions {
 export class UpstreamSession {
   private token = '';
   private me: string | null = null;
+  /** When this request's time is up (epoch ms): no call starts after it, none runs past it. */
+  readonly deadline: number;
 
   private constructor(
     readonly env: Env,
     readonly id: ConnectionId,
-  ) {}
+  ) {
+    this.deadline = Date.now() + requestBudgetMs(env);
+  }
+
+  /** Milliseconds left of the request's time budget. */
+  timeLeft(): number {
+    return this.deadline - Date.now();
+  }
 
   /** A session with a usable token, or a Problem (404 not connected, 409 reauth, 503...). */
   static async open(env: Env, id: ConnectionId): Promise<UpstreamSession> {
@@ -64,6 +85,15 @@ export class UpstreamSession {
     return vaultFor(this.env, this.id).reserve(bucket, want, limit, windowMs);
   }
 
+  /** Gives back budget slots of calls that were never sent (see TokenVault.release); best effort. */
+  async release(bucket: string, count: number, resetAt: number, limit: number): Promise<void> {
+    try {
+      await vaultFor(this.env, this.id).release(bucket, count, resetAt, limit);
+    } catch {
+      // Losing a release only leaves the window a little shorter than it could be.
+    }
+  }
+
   /** Tells the budget what the provider's rate-limit headers said; best effort, never fails a call. */
   async observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
     try {
@@ -74,11 +104,21 @@ export class UpstreamSession {
   }
 
   async call(method: string, url: string, body?: unknown, options: CallOptions = {}): Promise<CallOutcome> {
+    if (this.timeLeft() <= 0) {
+      const budget = Math.round(requestBudgetMs(this.env) / 1000);
+      return {
+        ok: false,
+        notSent: 'time-budget',
+        retryAfter: 1,
+        problem: problemBody(503, 'time-budget-exceeded', `The request's time budget (${budget} s) ran out before this call to ${this.label} was sent; nothing was sent for it.`, { retry_after: 1 }),
+      };
+    }
     const circuit = circuitFor(new URL(url).origin);
     const admitted = circuit.admit();
     if (!admitted.ok) {
       return {
         ok: false,
+        notSent: 'circuit-open',
         retryAfter: admitted.retryAfter,
         problem: problemBody(503, 'upstream-unavailable', `${this.label} kept failing; crossfollow is holding calls back for ${admitted.retryAfter} s instead of adding load.`, { retry_after: admitted.retryAfter }),
       };
@@ -142,7 +182,9 @@ export class UpstreamSession {
     // Tests only: a var production never sets lets a test ask the mock for a given answer.
     if (this.env.CROSSFOLLOW_TEST_PREFER === 'on' && this.env.UPSTREAM_PREFER) headers.prefer = this.env.UPSTREAM_PREFER;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, options.attempts ? { attempts: options.attempts } : {});
+    // A call never outlives the request: its retries and its timeout end with the request's budget.
+    const budgetMs = Math.max(1, Math.min(CALL_BUDGET_MS, this.timeLeft()));
+    return fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, { budgetMs, ...(options.attempts ? { attempts: options.attempts } : {}) });
   }
 
   private failure(response: Response, json: unknown, attempts: number): CallOutcome {

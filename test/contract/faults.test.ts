@@ -2,6 +2,7 @@ import { createExecutionContext, env } from 'cloudflare:test';
 import worker from '../../src/index';
 import { describe, expect, inject, it } from 'vitest';
 import { spotify } from '../../src/providers/spotify';
+import { X_FOLLOW_BUDGET, x } from '../../src/providers/x';
 import { resetCircuits } from '../../src/upstream/circuit';
 import { UpstreamSession } from '../../src/upstream/session';
 import { byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
@@ -89,5 +90,64 @@ describe('the test-only Prefer pass-through', () => {
     const res = await worker.fetch(request, { ...env, CROSSFOLLOW_TEST_PREFER: undefined }, createExecutionContext());
     expect(res.status).toBe(200);
     expect(await mockCalls('spotify-api', byToken(token))).toHaveLength(1);
+  });
+});
+
+describe('the time budget of one request', () => {
+  /** PUT follows of `n` ids through the worker, against the fault server, with a small budget. */
+  async function followThrough(script: string, n: number, budgetMs: string) {
+    const { key, app } = await newApp();
+    const token = await connect(key, 'slow', { access_token: unique('at') });
+    const ids = spotifyIds(n);
+    const request = new Request(`http://crossfollow.test/v1/users/slow/spotify/follows`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'artist', ids }),
+    });
+    const testEnv = { ...env, SPOTIFY_API_URL: `${faults()}/${script}`, UPSTREAM_CONCURRENCY: '1', REQUEST_BUDGET_MS: budgetMs };
+    const res = await worker.fetch(request, testEnv, createExecutionContext());
+    const calls = ((await (await fetch(`${faults()}/__faults/${script}|Bearer ${token}`)).json()) as unknown[]).length;
+    return { res, ids, app, calls };
+  }
+
+  it('past the budget: 503 with Retry-After, done items done, the cut-off call failed, batches never sent deferred', async () => {
+    const { res, ids, calls } = await followThrough('wait1200', 200, '2000');
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const body = (await res.json()) as { type: string; detail: string; results: { id: string; status: string; reason?: string; problem?: { status: number; detail: string } }[]; summary: Record<string, number> };
+    expect(body.type).toBe('urn:crossfollow:problem:time-budget-exceeded');
+    expect(body.results.map((r) => r.id)).toEqual(ids);
+    expect(body.summary).toEqual({ done: 50, pending: 0, deferred: 100, failed: 50, skipped: 0 });
+    // The batch in flight when time ran out may have reached Spotify: failed, and it says so.
+    expect(body.results[50]!.problem?.detail).toContain('may or may not have taken effect');
+    expect(body.results.slice(100).every((r) => r.status === 'deferred' && r.reason === 'time-budget')).toBe(true);
+    expect(body.detail).toContain('100 of 200 items were not sent');
+    // Two calls: the budget stops the cut-off call's retries and keeps the last two batches home.
+    expect(calls).toBe(2);
+  });
+
+  it('within the budget nothing is deferred', async () => {
+    const { res, calls } = await followThrough('wait10', 200, '20000');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { summary: { done: number } }).summary.done).toBe(200);
+    expect(calls).toBe(4);
+  });
+});
+
+describe('X budget slots', () => {
+  it('go back to the user when the circuit keeps the calls home', async () => {
+    resetCircuits();
+    for (let connection = 0; connection < 2; connection++) {
+      const { session } = await faulty('500');
+      for (let i = 0; i < 3; i++) await spotify.follow(session, 'artist', spotifyIds(1), {});
+    }
+    const { key, app } = await newApp();
+    await connect(key, 'xc', { provider_user_id: '1001' }, 'x');
+    const session = await UpstreamSession.open({ ...env, X_API_URL: `${faults()}/204` }, { app, user: 'xc', provider: 'x' });
+    const results = await x.follow(session, 'user', ['2001', '2002', '2003'], {});
+    expect(results.map((r) => r.problem?.detail)).toEqual(Array(3).fill(expect.stringContaining('holding calls back')));
+    // None was sent, so the whole window is still the user's.
+    expect((await session.reserve('x:follow', 50, X_FOLLOW_BUDGET.limit, X_FOLLOW_BUDGET.windowMs)).granted).toBe(50);
+    resetCircuits();
   });
 });

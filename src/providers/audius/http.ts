@@ -2,7 +2,7 @@ import { Problem } from '../../http/problem';
 import type { CallOutcome, UpstreamSession } from '../../upstream/session';
 import { AUDIUS_ID } from './items';
 import { mapConcurrent } from '../../upstream/batch';
-import { concurrencyOf } from '../batches';
+import { concurrencyOf, itemFailure } from '../batches';
 import type { ItemResult } from '../types';
 
 export const api = (session: UpstreamSession, path: string) => `${session.env.AUDIUS_API_URL}${path}`;
@@ -39,7 +39,7 @@ export async function writeEach(session: UpstreamSession, method: 'POST' | 'DELE
   const self = await me(session);
   return mapConcurrent(ids, concurrencyOf(session), async (id): Promise<ItemResult> => {
     const outcome = await call(session, method, path(id, self), 1);
-    if (!outcome.ok) return { id, status: 'failed', problem: outcome.problem };
+    if (!outcome.ok) return itemFailure(id, outcome);
     const hash = (outcome.json as { transaction_hash?: string })?.transaction_hash;
     return hash ? { id, status: 'done', transaction_hash: hash } : { id, status: 'done' };
   });

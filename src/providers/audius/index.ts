@@ -1,5 +1,5 @@
 import type { UpstreamSession } from '../../upstream/session';
-import { resultsInBatches } from '../batches';
+import { itemFailure, resultsInBatches } from '../batches';
 import { encodeCursor, offsetOf } from '../cursor';
 import { withHandles } from '../handles';
 import { problemBody } from '../../http/problem';
@@ -18,7 +18,7 @@ async function contains(session: UpstreamSession, ids: string[]): Promise<ItemRe
   const self = await me(session);
   return resultsInBatches(session, ids, BULK, async (batch) => {
     const outcome = await call(session, 'GET', `/users?user_id=${self}&${idQuery(batch)}`);
-    if (!outcome.ok) return batch.map((id): ItemResult => ({ id, status: 'failed', problem: outcome.problem }));
+    if (!outcome.ok) return batch.map((id) => itemFailure(id, outcome));
     const found = new Map(((outcome.json as { data?: { id: string; does_current_user_follow?: boolean }[] }).data ?? []).map((u) => [u.id, u]));
     return batch.map((id): ItemResult => {
       const user = found.get(id);

@@ -1,6 +1,6 @@
 import { problemBody } from '../../http/problem';
 import type { UpstreamSession } from '../../upstream/session';
-import { resultsInBatches } from '../batches';
+import { itemFailure, resultsInBatches } from '../batches';
 import { encodeCursor, offsetOf } from '../cursor';
 import type { ItemResult, LibraryAdapter, LibraryType, ListOptions, Page } from '../types';
 import { call, getJson, idQuery, me, writeEach } from './http';
@@ -19,7 +19,7 @@ async function contains(session: UpstreamSession, type: LibraryType, ids: string
   const self = await me(session);
   return resultsInBatches(session, ids, BULK, async (batch) => {
     const outcome = await call(session, 'GET', `/${kindOf(type)}?user_id=${self}&${idQuery(batch)}`);
-    if (!outcome.ok) return batch.map((id): ItemResult => ({ id, status: 'failed', problem: outcome.problem }));
+    if (!outcome.ok) return batch.map((id) => itemFailure(id, outcome));
     const found = new Map(((outcome.json as { data?: { id: string; has_current_user_saved?: boolean }[] }).data ?? []).map((i) => [i.id, i]));
     return batch.map((id): ItemResult => {
       const item = found.get(id);

@@ -2,7 +2,7 @@ import { Problem, problemBody } from '../../http/problem';
 import { mapConcurrent } from '../../upstream/batch';
 import { parseRetryAfter } from '../../upstream/retry';
 import type { CallOutcome, UpstreamSession } from '../../upstream/session';
-import { concurrencyOf, resultsInBatches } from '../batches';
+import { concurrencyOf, itemFailure, resultsInBatches } from '../batches';
 import { encodeCursor } from '../cursor';
 import { withHandles } from '../handles';
 import type { ItemResult, ListOptions, Page, Provider } from '../types';
@@ -55,6 +55,8 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   const later = targets.slice(granted).map((id): ItemResult => ({ id, status: 'deferred', retry_at: new Date(resetAt).toISOString() }));
   // Once X says the budget is spent (a 429, or remaining 0), the calls not yet sent are deferred.
   let spentUntil: number | null = null;
+  // Calls the circuit or the request's time budget kept back: their slots go back to the budget.
+  let unsent = 0;
   const one = async (id: string): Promise<ItemResult> => {
     if (spentUntil !== null) return { id, status: 'deferred', retry_at: new Date(spentUntil).toISOString() };
     const outcome =
@@ -74,7 +76,8 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
         await session.observe(bucket, 0, at);
         return { id, status: 'deferred', retry_at: new Date(at).toISOString() };
       }
-      return { id, status: 'failed', problem: outcome.problem };
+      if (outcome.notSent) unsent += 1;
+      return itemFailure(id, outcome);
     }
     const pending = (outcome.json as { data?: { pending_follow?: boolean } })?.data?.pending_follow === true;
     return { id, status: op === 'follow' && pending ? 'pending' : 'done' };
@@ -83,6 +86,7 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   const [head, ...rest] = targets.slice(0, granted);
   const first = head === undefined ? [] : [await one(head)];
   const now = [...first, ...(await mapConcurrent(rest, concurrencyOf(session), one))];
+  if (unsent) await session.release(bucket, unsent, resetAt, X_FOLLOW_BUDGET.limit);
   return [...now, ...later];
 }
 
@@ -90,7 +94,7 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
 function contains(session: UpstreamSession, ids: string[]): Promise<ItemResult[]> {
   return resultsInBatches(session, ids, LOOKUP_BATCH, async (batch) => {
     const outcome = await session.call('GET', api(session, `/2/users?ids=${batch.join(',')}&user.fields=connection_status`));
-    if (!outcome.ok) return batch.map((id): ItemResult => ({ id, status: 'failed', problem: outcome.problem }));
+    if (!outcome.ok) return batch.map((id) => itemFailure(id, outcome));
     const found = new Map(((outcome.json as { data?: { id: string; connection_status?: string[] }[] }).data ?? []).map((u) => [u.id, u]));
     return batch.map((id): ItemResult => {
       const user = found.get(id);
