@@ -9,7 +9,8 @@ function workerProject(name: string, include: string[], vars: Record<string, str
   return {
     plugins: [
       cloudflareTest(({ inject }) => ({
-        main: './src/index.ts',
+        // src/index.ts under the secret scan (test/support/secret-scan.ts).
+        main: './test/support/scanned-worker.ts',
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
           bindings: {
@@ -26,7 +27,7 @@ function workerProject(name: string, include: string[], vars: Record<string, str
         },
       })),
     ],
-    test: { name, globalSetup: ['./test/support/global-setup.ts'], include, testTimeout: 20_000 },
+    test: { name, globalSetup: ['./test/support/global-setup.ts'], setupFiles: ['./test/support/scan-setup.ts'], include, testTimeout: 20_000 },
   };
 }
 

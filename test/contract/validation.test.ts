@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { byToken, call, connect, mockCalls, newApp, spotifyIds } from '../support/helpers';
+import { byToken, call, connect, mockCalls, newApp, spotifyIds, storedState } from '../support/helpers';
 
 async function setup() {
-  const { key } = await newApp();
+  const { key, app } = await newApp();
   const token = await connect(key, 'val');
-  return { key, calls: () => mockCalls('spotify-api', byToken(token)) };
+  return { key, calls: () => mockCalls('spotify-api', byToken(token)), stored: () => storedState(app, 'val', 'spotify') };
 }
 
 interface Problem {
@@ -47,11 +47,13 @@ describe('bad input never reaches Spotify', () => {
   ];
 
   for (const [name, method, path, body, slug, status, , where] of cases) {
-    it(`${name}: ${status} ${slug}`, async () => {
-      const { key, calls } = await setup();
+    it(`${name}: ${status} ${slug}, no call, nothing stored changed`, async () => {
+      const { key, calls, stored } = await setup();
+      const before = await stored();
       const problem = await expectProblem(await call(key, method, path, body), status, slug);
       if (where && (where.pointer || where.parameter)) expect(problem.errors).toContainEqual(expect.objectContaining(where));
       expect(await calls()).toHaveLength(0);
+      expect(await stored()).toBe(before);
     });
   }
 
@@ -62,10 +64,12 @@ describe('bad input never reaches Spotify', () => {
   });
 
   it('answers 415 to a body sent as something other than JSON', async () => {
-    const { key, calls } = await setup();
+    const { key, calls, stored } = await setup();
+    const before = await stored();
     const res = await call(key, 'PUT', follow, 'type=artist&ids=x', { 'content-type': 'application/x-www-form-urlencoded' });
     await expectProblem(res, 415, 'unsupported-media-type');
     expect(await calls()).toHaveLength(0);
+    expect(await stored()).toBe(before);
   });
 
   it('answers 422 with the import field at fault', async () => {

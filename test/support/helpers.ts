@@ -1,6 +1,7 @@
-import { SELF, env } from 'cloudflare:test';
+import { SELF, env, runInDurableObject } from 'cloudflare:test';
 import { inject } from 'vitest';
 import { registerAppKey } from '../../src/auth/apps';
+import { vaultFor } from '../../src/tokens/access';
 
 export const BASE = 'http://crossfollow.test';
 
@@ -104,4 +105,15 @@ export function peakOverlap(calls: MockCall[]): number {
   let peak = 0;
   for (const e of edges) peak = Math.max(peak, (open += e.d));
   return peak;
+}
+
+/**
+ * Everything crossfollow keeps for one connection: the TokenVault's storage (tokens, budgets,
+ * pending connects) and the KV access-token cache, to show a refused request changed nothing.
+ */
+export async function storedState(app: string, user: string, provider: 'spotify' | 'x' | 'audius'): Promise<string> {
+  const id = { app, user, provider } as const;
+  const vault = await runInDurableObject(vaultFor(env, id), async (_instance, state) => [...(await state.storage.list())]);
+  const cached = await env.TOKENS.getWithMetadata(`token:${app}|${user}|${provider}`);
+  return JSON.stringify({ vault, cached });
 }
