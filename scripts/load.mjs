@@ -35,15 +35,25 @@ async function ready() {
   throw new Error('npm start did not come up in 60 s');
 }
 
-/** Resident memory (KiB) of the workerd processes wrangler dev runs. */
+/** Resident memory (KiB) of the workerd processes this run's `npm start` started, and no others. */
 function workerdRssKiB() {
-  let total = 0;
+  const parent = new Map();
+  const status = new Map();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')) continue;
-      const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (rss) total += Number(rss[1]);
+      const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+      parent.set(Number(pid), Number(/PPid:\s+(\d+)/.exec(text)?.[1]));
+      status.set(Number(pid), text);
     } catch {}
+  }
+  const ours = (pid) => {
+    for (let p = pid; p > 1; p = parent.get(p) ?? 0) if (p === child.pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const [pid, text] of status) {
+    if (!ours(pid) || !/Name:\s+workerd/.test(text)) continue;
+    total += Number(/VmRSS:\s+(\d+)/.exec(text)?.[1] ?? 0);
   }
   return total;
 }
@@ -78,6 +88,7 @@ await ready();
 const memBefore = workerdRssKiB();
 await connectUsers('load', (u) => ({ access_token: `load-at-${u}`, refresh_token: `load-rt-${u}`, expires_in: 3600 }));
 const steady = await run('mixed load', 'load');
+const memBetween = workerdRssKiB();
 // Tokens are treated as expired 60 s before their end: 60 + SECONDS/2 makes them expire mid-run.
 await connectUsers('exp', (u) => ({ access_token: `exp-at-${u}`, refresh_token: `slow-exp-rt-${u}-${Date.now()}`, expires_in: 60 + Math.round(SECONDS / 2) }));
 const expiring = await run('every token expires mid-run', 'exp');
@@ -101,8 +112,9 @@ const rows = [steady, expiring].map(({ name, result }) => ({
 }));
 console.table(rows);
 const refreshes = { users: USERS, refreshed: perUser.size, 'refreshes per user': [...new Set(perUser.values())].join(',') || '0' };
-console.table([{ 'workerd RSS before (MiB)': (memBefore / 1024).toFixed(1), 'after (MiB)': (memAfter / 1024).toFixed(1), ...refreshes }]);
+const mib = (kib) => (kib / 1024).toFixed(1);
+console.table([{ 'workerd RSS before (MiB)': mib(memBefore), 'after run 1': mib(memBetween), 'after run 2': mib(memAfter), ...refreshes }]);
 mkdirSync('reports', { recursive: true });
-writeFileSync('reports/load.json', JSON.stringify({ date: new Date().toISOString(), users: USERS, seconds: SECONDS, rows, memBefore, memAfter, refreshes }, null, 2));
+writeFileSync('reports/load.json', JSON.stringify({ date: new Date().toISOString(), users: USERS, seconds: SECONDS, rows, memBefore, memBetween, memAfter, refreshes }, null, 2));
 const ok = rows.every((r) => r['non-2xx'] === 0 && r.errors === 0) && perUser.size === USERS && [...perUser.values()].every((n) => n === 1);
 process.exit(ok ? 0 : 1);
