@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { registerAppKey } from '../../src/auth/apps';
 import { env } from 'cloudflare:test';
-import { BASE, byToken, call, connect, mockCalls, newApp, spotifyIds } from '../support/helpers';
+import { BASE, byToken, call, connect, mockCalls, newApp, spotifyIds, storedState } from '../support/helpers';
 import { SELF } from 'cloudflare:test';
 
 describe('API keys', () => {
@@ -34,6 +34,7 @@ describe('one app can never reach another app\'s users', () => {
     const owner = await newApp();
     const other = await newApp();
     const token = await connect(owner.key, 'shared-name');
+    const before = await storedState(owner.app, 'shared-name', 'spotify');
     for (const [method, path, body] of [
       ['PUT', '/v1/users/shared-name/spotify/follows', { type: 'artist', ids: spotifyIds(1) }],
       ['DELETE', '/v1/users/shared-name/spotify/follows', { type: 'artist', ids: spotifyIds(1) }],
@@ -48,7 +49,8 @@ describe('one app can never reach another app\'s users', () => {
     const list = (await (await call(other.key, 'GET', '/v1/users/shared-name/connections')).json()) as { connections: unknown[] };
     expect(list.connections).toEqual([]);
     expect(await mockCalls('spotify-api', byToken(token))).toHaveLength(0);
-    // The owner's connection survived the other app's DELETE.
+    // The owner's connection survived the other app's DELETE, byte for byte.
+    expect(await storedState(owner.app, 'shared-name', 'spotify')).toBe(before);
     expect((await call(owner.key, 'GET', '/v1/users/shared-name/connections/spotify')).status).toBe(200);
   });
 });
