@@ -69,8 +69,22 @@ app.doc31('/openapi.json', {
   security: [{ apiKey: [] }],
 });
 app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Your app API key' });
-// An interactive reference of /openapi.json (the page loads Scalar's script from its CDN).
-app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'crossfollow API' }));
+// An interactive reference of /openapi.json. Its script and icon are static assets built from the
+// pinned npm package (scripts/assets.mjs), its fonts are the system's, and Scalar's hosted AI agent
+// (which calls scalar.com) is off: the page needs nothing but this worker.
+app.get(
+  '/docs',
+  Scalar({
+    url: '/openapi.json',
+    pageTitle: 'crossfollow API',
+    cdn: '/docs/scalar-api-reference.js',
+    favicon: '/docs/favicon.svg',
+    withDefaultFonts: false,
+    agent: { disabled: true },
+    defaultOpenAllTags: true,
+    showDeveloperTools: 'never',
+  }),
+);
 
 app.notFound((c) => new Problem(404, 'not-found', `No route ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json.`).toResponse());
 

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, visit } from './browser';
 
 const root = new URL('../..', import.meta.url).pathname;
 // Below Linux's ephemeral range (32768+), where the worker tests' Prisms get their free ports,
@@ -132,6 +133,24 @@ describe('npm start', () => {
       expect(res.status).toBe(200);
     } finally {
       prism.stop();
+    }
+  });
+
+  it('serves /docs: in headless Chromium it loads with no errors and lists every follows and library operation', async () => {
+    const doc = (await (await fetch(`${api}/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary?: string }>> };
+    const summaries = Object.entries(doc.paths)
+      .filter(([path]) => /\/(follows|followers|library)/.test(path))
+      .flatMap(([, ops]) => Object.values(ops).map((op) => op.summary!));
+    expect(summaries.length).toBe(9);
+    mkdirSync(join(root, 'reports'), { recursive: true });
+    const browser = await launchChromium();
+    try {
+      // The document's description is in the page body, rendered after the sidebar.
+      const page = await visit(browser, `${api}/docs`, 'Follow, unfollow, check and list follows', join(root, 'reports/docs-page.png'));
+      expect(page.problems).toEqual([]);
+      for (const summary of summaries) expect(page.text, summary).toContain(summary);
+    } finally {
+      await browser.close();
     }
   });
 

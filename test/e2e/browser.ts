@@ -1,0 +1,31 @@
+import { type Browser, chromium } from 'playwright-core';
+
+/** Debian's Chromium (apt `chromium`), headless; playwright-core drives it, with no browser download. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+  });
+}
+
+export interface PageReport {
+  /** Console errors, uncaught page errors, and requests that failed or answered 4xx/5xx. */
+  problems: string[];
+  text: string;
+}
+
+/** Opens `url`, waits until the network is idle and `ready` is on the page, and reports what went wrong. */
+export async function visit(browser: Browser, url: string, ready: string, screenshot?: string): Promise<PageReport> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+  await page.goto(url, { waitUntil: 'networkidle' });
+  await page.getByText(ready).first().waitFor({ timeout: 30_000 });
+  if (screenshot) await page.screenshot({ path: screenshot });
+  const text = await page.locator('body').innerText();
+  await page.close();
+  return { problems, text };
+}
