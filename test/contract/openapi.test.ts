@@ -2,6 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../src/index';
 import { BASE } from '../support/helpers';
+import committed from '../../client/openapi.json';
 
 interface Doc {
   openapi: string;
@@ -27,6 +28,11 @@ describe('the API\'s own OpenAPI document', () => {
     expect([...served].filter((r) => !documented.has(r))).toEqual([]);
     expect([...documented].filter((r) => !served.has(r))).toEqual([]);
     expect(served.size).toBeGreaterThan(20);
+  });
+
+  it('is the document the typed client is generated from (client/openapi.json; else run npm run client)', async () => {
+    const served = await (await SELF.fetch(`${BASE}/openapi.json`)).json();
+    expect(served).toEqual(committed);
   });
 
   it('declares every path parameter and answers for every operation', async () => {

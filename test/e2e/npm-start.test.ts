@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, visit } from './browser';
+import { crossfollow } from '../../client';
+import { followAndList } from '../../client/example';
 
 const root = new URL('../..', import.meta.url).pathname;
 // Below Linux's ephemeral range (32768+), where the worker tests' Prisms get their free ports,
@@ -12,7 +14,6 @@ const root = new URL('../..', import.meta.url).pathname;
 let PORT = 0;
 let MOCKS_PORT = 0;
 let api = '';
-const demo = { authorization: 'Bearer demo-key', 'content-type': 'application/json' };
 
 let child: ChildProcess;
 let persist: string;
@@ -99,23 +100,28 @@ describe('npm start', () => {
     console.log(`npm start ready in ${readyMs} ms`);
   });
 
-  it('has the demo user connected to Spotify, X and Audius, and follows 120 artists in one call', async () => {
-    const conns = (await (await fetch(`${api}/v1/users/demo/connections`, { headers: demo })).json()) as { connections: { provider: string; status: string }[] };
-    expect(conns.connections.map((c) => `${c.provider} ${c.status}`)).toEqual(['spotify active', 'x active', 'audius active']);
+  it('has the demo user connected to Spotify, X and Audius, and follows 120 artists in one call (typed client)', async () => {
+    const cf = crossfollow({ baseUrl: api, apiKey: 'demo-key' });
+    const conns = await cf.GET('/v1/users/{user}/connections', { params: { path: { user: 'demo' } } });
+    expect(conns.data!.connections.map((c) => `${c.provider} ${c.status}`)).toEqual(['spotify active', 'x active', 'audius active']);
     const ids = Array.from({ length: 120 }, (_, i) => `0TnOYISbd1XYRBk9my${String(i).padStart(4, '0')}`);
-    const res = await fetch(`${api}/v1/users/demo/spotify/follows`, { method: 'PUT', headers: demo, body: JSON.stringify({ type: 'artist', ids }) });
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { results: { id: string; status: string }[] };
-    expect(body.results.map((r) => r.id)).toEqual(ids);
+    const { data, response } = await cf.PUT('/v1/users/{user}/{provider}/follows', { params: { path: { user: 'demo', provider: 'spotify' } }, body: { type: 'artist', ids } });
+    expect(response.status).toBe(200);
+    expect(data!.results.map((r) => r.id)).toEqual(ids);
+    expect(data!.summary.done).toBe(120);
     const calls = (await (await fetch(`http://127.0.0.1:${MOCKS_PORT}/__mock/calls`)).json()) as { path: string; method: string }[];
     expect(calls.filter((c) => c.method === 'PUT' && c.path === '/me/following')).toHaveLength(3);
   });
 
-  it('follows on X and Audius for the demo user', async () => {
-    for (const [provider, id] of [['x', '783214'], ['audius', 'nlGNe']]) {
-      const res = await fetch(`${api}/v1/users/demo/${provider}/follows`, { method: 'PUT', headers: demo, body: JSON.stringify({ type: 'user', ids: [id] }) });
-      expect(res.status, provider).toBe(200);
+  it('follows on X and Audius for the demo user, and reads the problem of a bad id (typed client)', async () => {
+    const cf = crossfollow({ baseUrl: api, apiKey: 'demo-key' });
+    for (const [provider, id] of [['x', '783214'], ['audius', 'nlGNe']] as const) {
+      const { response } = await cf.PUT('/v1/users/{user}/{provider}/follows', { params: { path: { user: 'demo', provider } }, body: { type: 'user', ids: [id] } });
+      expect(response.status, provider).toBe(200);
     }
+    const bad = await cf.PUT('/v1/users/{user}/{provider}/follows', { params: { path: { user: 'demo', provider: 'x' } }, body: { type: 'user', ids: ['12a'] } });
+    expect(bad.response.status).toBe(422);
+    expect(bad.error).toMatchObject({ type: 'urn:crossfollow:problem:validation-error', errors: [{ pointer: '/ids/0' }] });
   });
 
   it('publishes an OpenAPI document that Prism can load and serve', async () => {
@@ -134,6 +140,15 @@ describe('npm start', () => {
     } finally {
       prism.stop();
     }
+  });
+
+  it('runs the README\'s TypeScript example (client/example.ts, shown there verbatim) against it', async () => {
+    const example = readFileSync(join(root, 'client/example.ts'), 'utf8');
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`\`\`\`ts\n${example}\`\`\``);
+    const result = await followAndList(api, 'demo-key', 'demo');
+    expect(result.done).toBe(120);
+    expect(result.firstPage.length).toBeGreaterThan(0);
+    expect(result.firstPage.every((name) => typeof name === 'string' && name.length > 0)).toBe(true);
   });
 
   it('serves /docs: in headless Chromium it loads with no errors and lists every follows and library operation', async () => {
