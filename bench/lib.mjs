@@ -1,0 +1,100 @@
+// What the bench needs around it: a `wrangler dev` of the worker against given upstreams, the
+// CPU time its workerd processes spend, and latency statistics.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOCAL_VARS, WRANGLER_ENV } from '../scripts/local-env.mjs';
+
+export const DEMO = { authorization: 'Bearer demo-key', 'content-type': 'application/json' };
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Descendant pids of `root` (the process tree read from /proc). */
+function descendants(root) {
+  const parent = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      parent.set(Number(pid), Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]));
+    } catch {}
+  }
+  return [...parent.keys()].filter((pid) => {
+    for (let p = pid; p > 1; p = parent.get(p) ?? 0) if (p === root) return true;
+    return false;
+  });
+}
+
+const TICK_MS = 10; // Linux USER_HZ is 100 on every kernel this runs on.
+
+/** User + system CPU milliseconds of the workerd processes under `root`. */
+function workerdCpuMs(root) {
+  let ticks = 0;
+  for (const pid of descendants(root)) {
+    try {
+      if (!/Name:\s+workerd/.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks * TICK_MS;
+}
+
+/** `wrangler dev` of crossfollow in local demo mode, with `vars` over the local defaults. */
+export async function startWorker(vars) {
+  const port = await freePort();
+  const all = { ...LOCAL_VARS, ...vars };
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', mkdtempSync(join(tmpdir(), 'crossfollow-bench-'))];
+  for (const [k, v] of Object.entries(all)) args.push('--var', `${k}:${v}`);
+  const child = spawn('node_modules/.bin/wrangler', args, { detached: true, stdio: 'ignore', env: { ...process.env, ...WRANGLER_ENV } });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    if (await fetch(`${url}/`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    cpuMs: () => workerdCpuMs(child.pid),
+    stop: () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {}
+    },
+  };
+}
+
+export function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs `fn` `n` times one after another (after `warmup` runs) and returns wall-time stats in ms. */
+export async function measure(n, fn, warmup = 10) {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await fn(i);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), n };
+}
+
+export const round = (x, digits = 1) => Number(x.toFixed(digits));
+
+/** Spotify-looking artist ids, distinct per `seed`. */
+export const artistIds = (n, seed) => Array.from({ length: n }, (_, i) => `0TnOYISbd1X${String(seed).padStart(5, '0')}${String(i).padStart(6, '0')}`);
+
+/** Fails loudly on an answer the bench did not expect: a bench of errors measures nothing. */
+export async function expectStatus(res, status, what) {
+  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+  return res;
+}
