@@ -1,6 +1,6 @@
 // The offline upstreams: one Prism a contract, each behind a recording scenario proxy.
 // Used by `npm start` (fixed ports) and by the tests' globalSetup (free ports).
-import { freePort, startPrism } from './prism.mjs';
+import { startPrismOnFreePort } from './prism.mjs';
 import { startProxy } from './proxy.mjs';
 
 /** Upstream name → contract file and the Worker var that points at it. */
@@ -23,7 +23,7 @@ export async function startMocks({ ports = {} } = {}) {
   try {
     const entries = await Promise.all(
       Object.entries(UPSTREAMS).map(async ([name, { contract, envVar }]) => {
-        const prism = await startPrism(contract, await freePort());
+        const prism = await startPrismOnFreePort(contract);
         started.push(prism);
         const proxy = await startProxy({ name, target: prism.url, port: ports[name] ?? 0 });
         started.push({ stop: proxy.close });

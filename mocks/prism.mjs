@@ -47,3 +47,17 @@ export async function startPrism(contract, port) {
     },
   };
 }
+
+/**
+ * Prism on a free port. A port found free can be taken by another process before Prism binds
+ * it (tests, the bench and npm start may run side by side), so a lost race tries a new port.
+ */
+export async function startPrismOnFreePort(contract, attempts = 4) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPrism(contract, await freePort());
+    } catch (err) {
+      if (attempt >= attempts || !String(err.message).includes('EADDRINUSE')) throw err;
+    }
+  }
+}

@@ -129,11 +129,10 @@ describe('npm start', () => {
     const file = join(persist, 'crossfollow-openapi.json');
     writeFileSync(file, doc);
     // @ts-expect-error plain JavaScript shared with npm start
-    const { startPrism, freePort } = (await import('../../mocks/prism.mjs')) as unknown as {
-      startPrism: (contract: string, port: number) => Promise<{ url: string; stop: () => void }>;
-      freePort: () => Promise<number>;
+    const { startPrismOnFreePort } = (await import('../../mocks/prism.mjs')) as unknown as {
+      startPrismOnFreePort: (contract: string) => Promise<{ url: string; stop: () => void }>;
     };
-    const prism = await startPrism(file, await freePort());
+    const prism = await startPrismOnFreePort(file);
     try {
       const res = await fetch(`${prism.url}/v1/users/demo/connections`, { headers: { authorization: 'Bearer x' } });
       expect(res.status).toBe(200);
