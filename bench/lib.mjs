@@ -47,11 +47,14 @@ function workerdCpuMs(root) {
   return ticks * TICK_MS;
 }
 
-/** `wrangler dev` of crossfollow in local demo mode, with `vars` over the local defaults. */
-export async function startWorker(vars) {
+/**
+ * `wrangler dev` of crossfollow in local demo mode, with `vars` over the local defaults; or, with
+ * `script` (a wrangler config), of that worker alone (the bench's do-nothing baseline).
+ */
+export async function startWorker(vars, script) {
   const port = await freePort();
-  const all = { ...LOCAL_VARS, ...vars };
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', mkdtempSync(join(tmpdir(), 'crossfollow-bench-'))];
+  const all = script ? {} : { ...LOCAL_VARS, ...vars };
+  const args = ['dev', ...(script ? ['--config', script] : []), '--ip', '127.0.0.1', '--port', String(port), '--persist-to', mkdtempSync(join(tmpdir(), 'crossfollow-bench-'))];
   for (const [k, v] of Object.entries(all)) args.push('--var', `${k}:${v}`);
   const child = spawn('node_modules/.bin/wrangler', args, { detached: true, stdio: 'ignore', env: { ...process.env, ...WRANGLER_ENV } });
   const url = `http://127.0.0.1:${port}`;

@@ -45,7 +45,7 @@ export async function overheadVsDirect(worker, spotifyMock) {
 }
 
 /** (b) Stage by stage against the instant fake: each row adds one kind of work to the one before. */
-export async function workerStages(worker, fake) {
+export async function workerStages(worker, fake, baseline) {
   await fake.setDelay(0);
   const user = `${worker.url}/v1/users/demo/spotify`;
   const post = (path, body, headers = {}) => fetch(`${user}${path}`, { method: 'POST', headers: { ...DEMO, ...headers }, body: JSON.stringify(body) });
@@ -60,6 +60,7 @@ export async function workerStages(worker, fake) {
     cold.push(name);
   }
   const stages = [
+    ["a do-nothing worker under the same wrangler dev (the local runtime's own cost)", () => fetch(`${baseline.url}/`), 200, baseline],
     ['GET / (routing, security headers)', () => fetch(`${worker.url}/`), 200],
     ['422 follow with a bad id (+ API key: SHA-256 and KV; JSON body; zod)', () => put('/follows', { type: 'artist', ids: ['not-an-id'] }), 422],
     ['contains 1 id, token in memory (+ 1 upstream call, results)', () => post('/follows/contains', { type: 'artist', ids: artistIds(1, 2) }), 200],
@@ -69,13 +70,13 @@ export async function workerStages(worker, fake) {
     ['contains 1000 ids (25 upstream calls, 4 at a time)', () => post('/follows/contains', { type: 'artist', ids: artistIds(1000, 6) }), 200],
   ];
   const rows = [];
-  for (const [stage, request, status] of stages) {
+  for (const [stage, request, status, target = worker] of stages) {
     const runs = stage.includes('1000') ? Math.round(RUNS / 5) : RUNS;
     const fromKv = stage.includes('from KV');
     if (!fromKv) for (let i = 0; i < 10; i++) await expectStatus(await request(RUNS + i), status, stage);
-    const cpuStart = worker.cpuMs();
+    const cpuStart = target.cpuMs();
     const stats = await measure(runs, async (i) => expectStatus(await request(i), status, stage), 0);
-    const cpu = (worker.cpuMs() - cpuStart) / runs;
+    const cpu = (target.cpuMs() - cpuStart) / runs;
     rows.push({ stage, 'p50 ms': round(stats.p50, 2), 'p99 ms': round(stats.p99, 2), 'workerd CPU ms/request': round(cpu, 2), requests: runs });
   }
   return rows;

@@ -23,6 +23,8 @@ try {
   workers.push(viaPrism);
   const viaFake = await startWorker({ ...mocks.vars, SPOTIFY_API_URL: fake.url });
   workers.push(viaFake);
+  const baseline = await startWorker({}, 'bench/hello-wrangler.toml');
+  workers.push(baseline);
   const spotifyMock = mocks.urls['spotify-api'];
   const prism = { url: spotifyMock, calls: async () => (await fetch(`${spotifyMock}/__mock/calls`)).json() };
   console.log(`bench on ${machine()}`);
@@ -42,8 +44,8 @@ try {
   );
   await run(
     "1b. The worker's own time, stage by stage (instant fake upstream)",
-    'Each row adds one kind of work to the row above. "workerd CPU" is the user+system CPU time of the local workerd processes over the run, divided by the requests (10 ms tick resolution, so read it as an average); it includes the local KV / Durable Object simulation, which in production runs elsewhere. Wall time includes the loopback hop and wrangler\'s local proxy.',
-    await workerStages(viaFake, fake),
+    'Each row adds one kind of work to the row above; the first is a worker that does nothing, for what the local runtime costs by itself. "workerd CPU" is the user+system CPU time of the local workerd processes over the run, divided by the requests (10 ms tick resolution, so read it as an average); it includes the local KV / Durable Object simulation, which in production runs elsewhere. Wall time includes the loopback hop and wrangler\'s local proxy.',
+    await workerStages(viaFake, fake, baseline),
   );
 
   const prismRows = await run(
