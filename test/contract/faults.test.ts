@@ -1,5 +1,6 @@
 import { createExecutionContext, env } from 'cloudflare:test';
-import worker from '../../src/index';
+// The scanned entry (secret scan), called with a changed env.
+import worker from '../support/scanned-worker';
 import { describe, expect, inject, it } from 'vitest';
 import { spotify } from '../../src/providers/spotify';
 import { X_FOLLOW_BUDGET, x } from '../../src/providers/x';
