@@ -2,7 +2,6 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { Scalar } from '@scalar/hono-api-reference';
 import { adminAuth } from './auth/admin';
 import { apiKeyAuth } from './auth/middleware';
 import { isLocalDemo, seedDemo } from './demo';
@@ -16,6 +15,7 @@ import { KeyringError } from './tokens/crypto';
 import { problemOnInvalid } from './http/validation';
 import { admin } from './routes/admin';
 import { connections } from './routes/connections';
+import { docs } from './routes/docs';
 import { oauth } from './routes/oauth';
 import { hooks } from './routes/hooks';
 import { follows } from './routes/follows';
@@ -69,22 +69,7 @@ app.doc31('/openapi.json', {
   security: [{ apiKey: [] }],
 });
 app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Your app API key' });
-// An interactive reference of /openapi.json. Its script and icon are static assets built from the
-// pinned npm package (scripts/assets.mjs), its fonts are the system's, and Scalar's hosted AI agent
-// (which calls scalar.com) is off: the page needs nothing but this worker.
-app.get(
-  '/docs',
-  Scalar({
-    url: '/openapi.json',
-    pageTitle: 'crossfollow API',
-    cdn: '/docs/scalar-api-reference.js',
-    favicon: '/docs/favicon.svg',
-    withDefaultFonts: false,
-    agent: { disabled: true },
-    defaultOpenAllTags: true,
-    showDeveloperTools: 'never',
-  }),
-);
+app.route('/', docs);
 
 app.notFound((c) => new Problem(404, 'not-found', `No route ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json.`).toResponse());
 

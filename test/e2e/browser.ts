@@ -9,8 +9,10 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export interface PageReport {
-  /** Console errors, uncaught page errors, and requests that failed or answered 4xx/5xx. */
+  /** Console errors (CSP refusals among them), uncaught page errors, and requests that failed or answered 4xx/5xx. */
   problems: string[];
+  /** Every request the page made to anywhere but its own origin (data: and blob: URLs aside). */
+  offOrigin: string[];
   text: string;
 }
 
@@ -18,6 +20,12 @@ export interface PageReport {
 export async function visit(browser: Browser, url: string, ready: string, screenshot?: string): Promise<PageReport> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const problems: string[] = [];
+  const offOrigin: string[] = [];
+  const origin = new URL(url).origin;
+  page.on('request', (r) => {
+    const target = new URL(r.url());
+    if (/^https?:$|^wss?:$/.test(target.protocol) && target.origin !== origin) offOrigin.push(r.url());
+  });
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
@@ -27,5 +35,5 @@ export async function visit(browser: Browser, url: string, ready: string, screen
   if (screenshot) await page.screenshot({ path: screenshot });
   const text = await page.locator('body').innerText();
   await page.close();
-  return { problems, text };
+  return { problems, offOrigin, text };
 }

@@ -150,18 +150,22 @@ describe('npm start', () => {
     expect(result.firstPage.every((name) => typeof name === 'string' && name.length > 0)).toBe(true);
   });
 
-  it('serves /docs: in headless Chromium it loads with no errors and lists every follows and library operation', async () => {
+  it('serves /docs under a same-origin CSP: in headless Chromium it loads with no errors and no request elsewhere, and lists every follows and library operation', async () => {
     const doc = (await (await fetch(`${api}/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary?: string }>> };
     const summaries = Object.entries(doc.paths)
       .filter(([path]) => /\/(follows|followers|library)/.test(path))
       .flatMap(([, ops]) => Object.values(ops).map((op) => op.summary!));
     expect(summaries.length).toBe(9);
+    const policy = (await fetch(`${api}/docs`)).headers.get('content-security-policy');
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'/);
     mkdirSync(join(root, 'reports'), { recursive: true });
     const browser = await launchChromium();
     try {
       // The document's description is in the page body, rendered after the sidebar.
       const page = await visit(browser, `${api}/docs`, 'Follow, unfollow, check and list follows', join(root, 'reports/docs-page.png'));
       expect(page.problems).toEqual([]);
+      expect(page.offOrigin).toEqual([]);
       for (const summary of summaries) expect(page.text, summary).toContain(summary);
     } finally {
       await browser.close();
