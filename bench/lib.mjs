@@ -74,8 +74,20 @@ export async function startWorker(vars, script) {
 }
 
 export function percentile(sorted, p) {
+  if (p === 50) return median(sorted);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
+
+/** The middle of sorted samples; the mean of the two middle ones for an even count. */
+export function median(sorted) {
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[Math.floor(mid)];
+}
+
+const stats = (times) => {
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), n: times.length };
+};
 
 /** Runs `fn` `n` times one after another (after `warmup` runs) and returns wall-time stats in ms. */
 export async function measure(n, fn, warmup = 10) {
@@ -86,8 +98,37 @@ export async function measure(n, fn, warmup = 10) {
     await fn(i);
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99), n };
+  return stats(times);
+}
+
+/**
+ * Times `a` and `b` in alternation (a, b, a, b, ...), so drift in the machine's load lands on
+ * both alike; returns the stats of each.
+ */
+export async function measurePair(n, a, b, warmup = 10) {
+  for (let i = 0; i < warmup; i++) {
+    await a(i);
+    await b(i);
+  }
+  const times = [[], []];
+  for (let i = 0; i < n; i++) {
+    for (const [k, fn] of [a, b].entries()) {
+      const start = performance.now();
+      await fn(i);
+      times[k].push(performance.now() - start);
+    }
+  }
+  return times.map(stats);
+}
+
+/** Waits until the workerd processes of `target` stop spending CPU (queued events, timers). */
+export async function settle(target, { quietMs = 500, maxMs = 15_000 } = {}) {
+  const end = Date.now() + maxMs;
+  while (Date.now() < end) {
+    const before = target.cpuMs();
+    await new Promise((r) => setTimeout(r, quietMs));
+    if (target.cpuMs() - before <= 10) return;
+  }
 }
 
 export const round = (x, digits = 1) => Number(x.toFixed(digits));

@@ -1,0 +1,27 @@
+// What every bench run must get right, timings aside: a run that made extra upstream calls,
+// refreshed twice, hit SDK errors or lost listed items measured the wrong thing, and fails
+// (this is what the CI smoke run asserts).
+
+/** The problems in a run's tables, as sentences; empty when the counts are right. */
+export function countsWrong(sections) {
+  const wrong = [];
+  for (const { title, rows } of sections) {
+    for (const row of rows) {
+      if ('minimum calls' in row) {
+        const where = `${title.split('.')[0]} N=${row.N}`;
+        for (const key of ['crossfollow calls', 'SDK loop calls', 'SDK 4 at once calls']) {
+          if (row[key] !== row['minimum calls']) wrong.push(`${where}: ${key} ${row[key]}, minimum ${row['minimum calls']}`);
+        }
+        const oneCall = row['SDK, all N in one call'];
+        if (row.N <= 50 && oneCall !== 'ok' && !oneCall.startsWith('n/a')) wrong.push(`${where}: the SDK's one call of ${row.N} ids: ${oneCall}`);
+        if (row['SDK errors'] !== 'none') wrong.push(`${where}: SDK errors: ${row['SDK errors']}`);
+      }
+      if ('items' in row && (row.items !== 1000 || row.calls !== 20)) wrong.push(`listing ${row.client} (${row.upstream}): ${row.items} items in ${row.calls} calls, expected 1000 in 20`);
+      if ('refresh calls (each burst)' in row) {
+        if (row['refresh calls (each burst)'] !== '1') wrong.push(`refresh, ${row['concurrent requests']} at once: ${row['refresh calls (each burst)']} refresh calls, expected 1 a burst`);
+        if (row['refresh calls, 90 s token'] !== '0') wrong.push(`refresh, ${row['concurrent requests']} at once: a fresh token was refreshed (${row['refresh calls, 90 s token']})`);
+      }
+    }
+  }
+  return wrong;
+}
