@@ -1,4 +1,4 @@
-import { crossfollow } from './index';
+import { crossfollow } from './index.js';
 
 /** Follows 120 artists for one of your users, then reads back the first page of what they follow. */
 export async function followAndList(baseUrl: string, apiKey: string, user: string) {

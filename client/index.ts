@@ -10,7 +10,7 @@
  * });
  */
 import createClient, { type Client } from 'openapi-fetch';
-import type { components, paths } from './schema';
+import type { components, paths } from './schema.js';
 
 export type { components, paths };
 // Every media type: answers are application/json, problems application/problem+json.

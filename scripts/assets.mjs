@@ -1,11 +1,23 @@
 // Builds public/ (Workers static assets, gitignored): the docs page's script, copied from the
 // pinned @scalar/api-reference package so /docs works offline and never depends on a CDN.
-// Run by wrangler before `dev` and `deploy` ([build] in wrangler.toml).
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+// Run on install and by wrangler before `dev` and `deploy` ([build] in wrangler.toml).
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * Writes only what changed, through a temporary file and a rename: several `wrangler dev`s (the
+ * tests, the bench) build at once, and none may serve a half-written script.
+ */
+function put(path, bytes) {
+  if (existsSync(path) && readFileSync(path).equals(bytes)) return;
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+}
+
 mkdirSync('public/docs', { recursive: true });
-copyFileSync(require.resolve('@scalar/api-reference/browser/standalone.js'), 'public/docs/scalar-api-reference.js');
+put('public/docs/scalar-api-reference.js', readFileSync(require.resolve('@scalar/api-reference/browser/standalone.js')));
 // The page's icon, so the browser does not ask the worker for a /favicon.ico it does not have.
-writeFileSync('public/docs/favicon.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#1db954"/></svg>');
+put('public/docs/favicon.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#1db954"/></svg>'));

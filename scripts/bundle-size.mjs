@@ -1,5 +1,6 @@
 // The deployed bundle's size (after `wrangler deploy --dry-run --outdir reports/bundle`): prints raw
-// and gzip sizes and fails at 1 MiB gzip, the Workers free-plan limit this project keeps under.
+// and gzip sizes and fails at 1 MiB gzip: this project's own budget, kept well below what
+// Cloudflare allows a Worker, so that a dependency that balloons the bundle is noticed in review.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
