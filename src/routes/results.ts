@@ -44,11 +44,18 @@ export function failureOf(results: ItemResult[], body: Record<string, unknown>):
   if (problems.length === 0 && unsent === 0) return null;
   const { type: itemType, ...batch } = body;
   const deferred = Number(deferredHeaders(results)['retry-after'] ?? 0);
+  const hints = problems.map((p) => p.retry_after).filter((s): s is number => typeof s === 'number');
+  const cutOff = problems.filter((p) => p.type.endsWith(':time-budget-exceeded')).length;
   // Out of time: say so first, unless the user must reconnect (a retry would not help then).
-  if (unsent && !problems.some((p) => p.type.endsWith(':reauth-required'))) {
-    const failed = problems.length ? `, ${problems.length} failed` : '';
-    const detail = `The request ran out of time: ${unsent} of ${results.length} items were not sent (status deferred, reason time-budget)${failed}; each item says what happened. Send the deferred items again.`;
-    return Problem.fromBody(problemBody(503, 'time-budget-exceeded', detail, { ...batch, item_type: itemType }), Math.max(1, deferred));
+  if ((unsent || cutOff) && !problems.some((p) => p.type.endsWith(':reauth-required'))) {
+    const parts = [
+      ...(unsent ? [`${unsent} of ${results.length} items were not sent (status deferred, reason time-budget)`] : []),
+      ...(cutOff ? [`${cutOff} were in a call cut off in flight (failed; it may or may not have taken effect)`] : []),
+      ...(problems.length > cutOff ? [`${problems.length - cutOff} failed otherwise`] : []),
+    ];
+    const detail = `The request ran out of time: ${parts.join(', ')}; each item says what happened.${unsent ? ' Send the deferred items again.' : ''}`;
+    // Not before every deferred item can run, nor before any provider hint (an open circuit, a 429).
+    return Problem.fromBody(problemBody(503, 'time-budget-exceeded', detail, { ...batch, item_type: itemType }), Math.max(1, deferred, ...hints));
   }
   const rank = (p: ProblemBody) => {
     const i = SEVERITY.findIndex((s) => p.type.endsWith(`:${s}`));
@@ -59,7 +66,6 @@ export function failureOf(results: ItemResult[], body: Record<string, unknown>):
   const detail = `${failed} of ${results.length} items failed; the first: ${worst.detail}`;
   // Retry when the slowest provider hint allows (5 s when no item carried one), and not before
   // deferred items can run.
-  const hints = problems.map((p) => p.retry_after).filter((s): s is number => typeof s === 'number');
   const unavailable = worst.status === 503 ? (hints.length ? Math.max(...hints) : 5) : 0;
   const retryAfter = Math.max(deferred, unavailable) || undefined;
   const { retry_after: _hint, upstream_status: _status, ...shared } = worst;

@@ -20,19 +20,25 @@ export async function reserveBudget(storage: DurableObjectStorage, bucket: strin
   return { granted, resetAt: budget.resetAt };
 }
 
-/** Aligns a budget with what the provider said (`x-rate-limit-remaining` / `-reset`): it only ever lowers or extends. */
-export async function observeBudget(storage: DurableObjectStorage, bucket: string, remaining: number, resetAt: number): Promise<void> {
+/**
+ * Aligns a budget with what the provider said (`x-rate-limit-remaining` / `-reset`): it only ever
+ * lowers or extends. Returns whether the stored figure is now the provider's rather than our own
+ * count (it lowered it, or moved its window): slots reserved before then are no longer in it.
+ */
+export async function observeBudget(storage: DurableObjectStorage, bucket: string, remaining: number, resetAt: number): Promise<boolean> {
   const stored = await storage.get<Budget>(budgetKey(bucket));
   // A window that has ended says nothing about the provider's current one.
   const budget = stored && stored.resetAt > Date.now() ? stored : undefined;
-  if (budget && budget.remaining <= remaining && budget.resetAt >= resetAt) return;
+  if (budget && budget.remaining <= remaining && budget.resetAt >= resetAt) return false;
   await storage.put(budgetKey(bucket), { remaining: Math.min(remaining, budget?.remaining ?? remaining), resetAt: Math.max(resetAt, budget?.resetAt ?? 0) });
+  return true;
 }
 
 /**
  * Gives back slots taken by `reserveBudget` for calls that were never sent (the circuit was open
  * or the request ran out of time), so a user's rate window is not spent on nothing. Only within
- * the same window, and never above `limit`.
+ * the same window, and never above `limit`; callers skip it once `observeBudget` has put the
+ * provider's own figure in place of theirs (that figure never held the slots).
  */
 export async function releaseBudget(storage: DurableObjectStorage, bucket: string, count: number, resetAt: number, limit: number): Promise<void> {
   const budget = await storage.get<Budget>(budgetKey(bucket));

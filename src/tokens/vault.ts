@@ -224,7 +224,7 @@ export class TokenVault extends DurableObject<Env> {
   }
 
   /** Aligns a budget with what the provider's rate-limit headers said (see budget.ts). */
-  observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
+  observe(bucket: string, remaining: number, resetAt: number): Promise<boolean> {
     return observeBudget(this.ctx.storage, bucket, remaining, resetAt);
   }
 

@@ -8,6 +8,8 @@ export interface RetryOptions {
   attempts?: number;
   timeoutMs?: number;
   budgetMs?: number;
+  /** No attempt starts with less of the budget left than this: it would only be cut off. */
+  minAttemptMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Seams for tests. */
@@ -19,9 +21,10 @@ export interface RetryOptions {
 
 export type UpstreamOutcome =
   | { kind: 'response'; response: Response; attempts: number }
-  | { kind: 'network'; detail: string; attempts: number };
+  /** `cutOff`: the last attempt was still waiting when the budget (not its own timeout) ended. */
+  | { kind: 'network'; detail: string; attempts: number; cutOff?: boolean };
 
-const DEFAULTS = { attempts: 3, timeoutMs: 10_000, budgetMs: 20_000, baseDelayMs: 250, maxDelayMs: 4_000 };
+const DEFAULTS = { attempts: 3, timeoutMs: 10_000, budgetMs: 20_000, minAttemptMs: 0, baseDelayMs: 250, maxDelayMs: 4_000 };
 
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
@@ -46,18 +49,23 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Re
   const deadline = now() + o.budgetMs;
   let last: UpstreamOutcome | undefined;
   for (let attempt = 1; attempt <= o.attempts; attempt++) {
+    const left = deadline - now();
+    // A retry woken late by its sleep may find too little time left to be worth sending.
+    if (last && left < Math.max(1, o.minAttemptMs)) break;
+    const attemptMs = Math.max(1, Math.min(o.timeoutMs, left));
     try {
-      const response = await doFetch(url, { ...init, signal: AbortSignal.timeout(Math.max(1, Math.min(o.timeoutMs, deadline - now()))) });
+      const response = await doFetch(url, { ...init, signal: AbortSignal.timeout(attemptMs) });
       last = { kind: 'response', response, attempts: attempt };
       if (!isRetryableStatus(response.status)) return last;
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      last = { kind: 'network', detail: timedOut ? 'the provider did not answer in time' : 'the provider could not be reached', attempts: attempt };
+      const cutOff = timedOut && attemptMs < o.timeoutMs;
+      last = { kind: 'network', detail: timedOut ? 'the provider did not answer in time' : 'the provider could not be reached', attempts: attempt, ...(cutOff ? { cutOff } : {}) };
     }
     if (attempt === o.attempts) break;
     const hinted = last.kind === 'response' ? parseRetryAfter(last.response.headers.get('retry-after'), now()) : undefined;
     const wait = hinted !== undefined ? hinted * 1000 : random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1));
-    if (now() + wait >= deadline) break;
+    if (now() + wait + o.minAttemptMs >= deadline) break;
     if (last.kind === 'response') await last.response.body?.cancel();
     await sleep(wait);
   }

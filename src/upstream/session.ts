@@ -23,6 +23,14 @@ export function requestBudgetMs(env: Env): number {
 /** The longest one call (its retries included) may take, however much request time is left. */
 const CALL_BUDGET_MS = 20_000;
 
+/**
+ * Less request time than this left, and a call (or a retry) is not started: it would most likely
+ * be cut off mid-way and leave its items "may or may not have taken effect" instead of deferred.
+ */
+function minCallMs(env: Env): number {
+  return Math.min(1000, Math.floor(requestBudgetMs(env) / 10));
+}
+
 export interface CallOptions {
   /** Extra request headers (an app API key on reads, say). */
   headers?: Record<string, string>;
@@ -94,25 +102,37 @@ export class UpstreamSession {
     }
   }
 
-  /** Tells the budget what the provider's rate-limit headers said; best effort, never fails a call. */
-  async observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
+  /**
+   * Tells the budget what the provider's rate-limit headers said; best effort, never fails a call.
+   * Whether the stored figure may now be the provider's (see observeBudget).
+   */
+  async observe(bucket: string, remaining: number, resetAt: number): Promise<boolean> {
     try {
-      await vaultFor(this.env, this.id).observe(bucket, remaining, resetAt);
+      return await vaultFor(this.env, this.id).observe(bucket, remaining, resetAt);
     } catch {
-      // The next reserve() still holds the line; a lost observation only costs precision.
+      // The next reserve() still holds the line; a lost observation only costs precision. Whether
+      // it was stored is unknown, so answer as if it were: no slots are given back on a guess.
+      return true;
     }
   }
 
+  /** Whether too little of the request's time is left to start a call. */
+  private outOfTime(): boolean {
+    return this.timeLeft() < minCallMs(this.env);
+  }
+
+  private notSentForTime(): CallOutcome {
+    const budget = Math.round(requestBudgetMs(this.env) / 1000);
+    return {
+      ok: false,
+      notSent: 'time-budget',
+      retryAfter: 1,
+      problem: problemBody(503, 'time-budget-exceeded', `The request's time budget (${budget} s) ran out before this call to ${this.label} was sent; nothing was sent for it.`, { retry_after: 1 }),
+    };
+  }
+
   async call(method: string, url: string, body?: unknown, options: CallOptions = {}): Promise<CallOutcome> {
-    if (this.timeLeft() <= 0) {
-      const budget = Math.round(requestBudgetMs(this.env) / 1000);
-      return {
-        ok: false,
-        notSent: 'time-budget',
-        retryAfter: 1,
-        problem: problemBody(503, 'time-budget-exceeded', `The request's time budget (${budget} s) ran out before this call to ${this.label} was sent; nothing was sent for it.`, { retry_after: 1 }),
-      };
-    }
+    if (this.outOfTime()) return this.notSentForTime();
     const circuit = circuitFor(new URL(url).origin);
     const admitted = circuit.admit();
     if (!admitted.ok) {
@@ -132,7 +152,10 @@ export class UpstreamSession {
       throw err;
     }
     // What the provider itself did: a network failure or a 5xx is a failure, a 429 says nothing
-    // about its health, and a refresh that failed is the token endpoint's, not this API's.
+    // about its health, and a refresh that failed is the token endpoint's, not this API's. A call
+    // this request cut off (or never sent) says nothing either: a slow but healthy provider must
+    // not be shut off for every user because one request ran out of time.
+    if (!outcome.ok && (outcome.notSent || outcome.problem.cut_off === true)) return outcome;
     const upstream = outcome.ok ? null : outcome.problem.upstream_status;
     const network = !outcome.ok && upstream === undefined && outcome.problem.network === true;
     if (network || (typeof upstream === 'number' && upstream >= 500)) circuit.failure(source);
@@ -155,7 +178,16 @@ export class UpstreamSession {
       const renewed = await accessToken(this.env, this.id, token);
       if (!renewed.ok) return { ok: false, problem: tokenProblem(renewed, this.id).body() };
       token = this.token = renewed.token;
+      // The 401 means the first send did nothing; with too little time left the item can wait.
+      if (this.outOfTime()) return this.notSentForTime();
       res = await this.send(method, url, token, body, options);
+    }
+    if (res.kind === 'network' && res.cutOff) {
+      return {
+        ok: false,
+        retryAfter: 1,
+        problem: problemBody(503, 'time-budget-exceeded', `${this.label} had not answered when the request's time budget ran out, so the call was cut off; a write may or may not have taken effect.`, { cut_off: true, retry_after: 1 }),
+      };
     }
     if (res.kind === 'network') {
       return { ok: false, problem: problemBody(503, 'upstream-unavailable', `${this.label}: ${res.detail} (after ${res.attempts} attempts); a write may or may not have taken effect.`, { network: true }) };
@@ -177,14 +209,18 @@ export class UpstreamSession {
     return { ...this.failure(response, json, res.attempts), headers: response.headers };
   }
 
-  private send(method: string, url: string, token: string, body: unknown, options: CallOptions) {
+  private async send(method: string, url: string, token: string, body: unknown, options: CallOptions) {
     const headers: Record<string, string> = { ...options.headers, authorization: `Bearer ${token}`, accept: 'application/json' };
     // Tests only: a var production never sets lets a test ask the mock for a given answer.
     if (this.env.CROSSFOLLOW_TEST_PREFER === 'on' && this.env.UPSTREAM_PREFER) headers.prefer = this.env.UPSTREAM_PREFER;
     if (body !== undefined) headers['content-type'] = 'application/json';
     // A call never outlives the request: its retries and its timeout end with the request's budget.
-    const budgetMs = Math.max(1, Math.min(CALL_BUDGET_MS, this.timeLeft()));
-    return fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, { budgetMs, ...(options.attempts ? { attempts: options.attempts } : {}) });
+    const left = this.timeLeft();
+    const budgetMs = Math.max(1, Math.min(CALL_BUDGET_MS, left));
+    const res = await fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, { budgetMs, minAttemptMs: minCallMs(this.env), ...(options.attempts ? { attempts: options.attempts } : {}) });
+    // Cut off by the call's own 20 s cap, the provider was just too slow: that is its failure.
+    if (res.kind === 'network' && res.cutOff && left >= CALL_BUDGET_MS) return { ...res, cutOff: false };
+    return res;
   }
 
   private failure(response: Response, json: unknown, attempts: number): CallOutcome {

@@ -127,6 +127,28 @@ describe('the time budget of one request', () => {
     expect(calls).toBe(2);
   });
 
+  it('a call cut off in flight: 503 time-budget-exceeded, its items failed and saying so, and the circuit does not count it', async () => {
+    resetCircuits();
+    // Six connections (the circuit needs two), each with one batch still running at its deadline.
+    for (let i = 0; i < 6; i++) {
+      const { res, calls } = await followThrough('wait1000', 50, '300');
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      const body = (await res.json()) as { type: string; detail: string; summary: Record<string, number>; results: { status: string; problem?: { type: string; cut_off?: boolean; detail: string } }[] };
+      expect(body.type).toBe('urn:crossfollow:problem:time-budget-exceeded');
+      expect(body.summary).toMatchObject({ done: 0, failed: 50, deferred: 0 });
+      expect(body.results.every((r) => r.problem?.cut_off === true && r.problem.detail.includes('may or may not have taken effect'))).toBe(true);
+      expect(body.detail).toContain('50 were in a call cut off in flight');
+      // Cut off by the request, not retried into a budget already spent.
+      expect(calls).toBe(1);
+    }
+    // A slow but answering provider is not shut off for everyone: the next request goes through.
+    const { res, calls } = await followThrough('204', 50, '20000');
+    expect(res.status).toBe(200);
+    expect(calls).toBe(1);
+    resetCircuits();
+  });
+
   it('within the budget nothing is deferred', async () => {
     const { res, calls } = await followThrough('wait10', 200, '20000');
     expect(res.status).toBe(200);

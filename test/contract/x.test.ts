@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { forgetInMemory, vaultFor } from '../../src/tokens/access';
+import { observeBudget, releaseBudget, reserveBudget } from '../../src/tokens/budget';
 import { decrypt, keyringFrom } from '../../src/tokens/crypto';
 import { cacheKey, connectionKey, type ConnectionId } from '../../src/tokens/types';
 import { byRefreshToken, byToken, call, connect, mockCalls, newApp, refreshTokenSent, unique } from '../support/helpers';
@@ -75,6 +76,27 @@ describe('X follows', () => {
     const again = (await (await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: ids(2, 900) })).json()) as Batch;
     expect(again.results.map((r) => r.status)).toEqual(['deferred', 'deferred']);
     expect((await calls()).filter((c) => c.method === 'POST')).toHaveLength(50);
+  });
+});
+
+describe('the X budget in the user\'s Durable Object', () => {
+  it('takes slots back for calls never sent, and says when X\'s own lower figure has replaced its count', async () => {
+    const { app } = await setup({ provider_user_id: ME });
+    const id: ConnectionId = { app, user: 'xu', provider: 'x' };
+    const figures = await runInDurableObject(vaultFor(env, id), async (_i, state) => {
+      const storage = state.storage;
+      const read = async () => (await storage.get<{ remaining: number }>('budget:x:follow'))!.remaining;
+      const { granted, resetAt } = await reserveBudget(storage, 'x:follow', 10, 50, 900_000);
+      const reserved = await read();
+      // X counts more left than we do (our 10 are not all sent yet): our count stays.
+      const higher = await observeBudget(storage, 'x:follow', 45, resetAt);
+      await releaseBudget(storage, 'x:follow', 4, resetAt, 50);
+      const released = await read();
+      // X counts fewer (another client of the user's): X's figure replaces ours.
+      const lower = await observeBudget(storage, 'x:follow', 5, resetAt);
+      return { granted, reserved, higher, released, lower, adopted: await read() };
+    });
+    expect(figures).toEqual({ granted: 10, reserved: 40, higher: false, released: 44, lower: true, adopted: 5 });
   });
 });
 

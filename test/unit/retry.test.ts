@@ -56,6 +56,35 @@ describe('fetchWithRetry', () => {
     expect(f.slept).toEqual([]);
   });
 
+  it('does not start a retry that would have less than minAttemptMs of the budget', async () => {
+    const f = fake([new Response('', { status: 503 }), new Response('ok')]);
+    // 125 ms of backoff leaves 875 ms: under the 900 ms an attempt needs.
+    const out = await fetchWithRetry('https://up.example/x', {}, { ...f.options, budgetMs: 1000, minAttemptMs: 900 });
+    expect(out.kind === 'response' && out.response.status).toBe(503);
+    expect(f.calls()).toBe(1);
+    expect(f.slept).toEqual([]);
+  });
+
+  it('does not send a retry whose sleep overran into the end of the budget', async () => {
+    const f = fake([new Response('', { status: 503 }), new Response('ok')]);
+    let t = 0;
+    const late = { ...f.options, now: () => t, sleep: async (ms: number) => void (t += ms + 825) };
+    const out = await fetchWithRetry('https://up.example/x', {}, { ...late, budgetMs: 1000, minAttemptMs: 100 });
+    expect(out.kind === 'response' && out.response.status).toBe(503);
+    expect(f.calls()).toBe(1);
+  });
+
+  it('marks an attempt ended by the budget as cut off, and one ended by its own timeout as not', async () => {
+    // An upstream that never answers, until the request's signal aborts it.
+    const hang = (async (_url: string, init: RequestInit) =>
+      new Promise((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
+    const byBudget = await fetchWithRetry('https://up.example/x', {}, { fetch: hang, attempts: 1, budgetMs: 30, timeoutMs: 10_000 });
+    expect(byBudget).toMatchObject({ kind: 'network', cutOff: true, detail: 'the provider did not answer in time' });
+    const byTimeout = await fetchWithRetry('https://up.example/x', {}, { fetch: hang, attempts: 1, budgetMs: 10_000, timeoutMs: 30 });
+    expect(byTimeout.kind).toBe('network');
+    expect(byTimeout.kind === 'network' && byTimeout.cutOff).toBeFalsy();
+  });
+
   it('gives up after the attempts allowed', async () => {
     const f = fake([new TypeError('down')]);
     const out = await fetchWithRetry('https://up.example/x', {}, { ...f.options, attempts: 3 });

@@ -55,9 +55,22 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   const later = targets.slice(granted).map((id): ItemResult => ({ id, status: 'deferred', retry_at: new Date(resetAt).toISOString() }));
   // Once X says the budget is spent (a 429, or remaining 0), the calls not yet sent are deferred.
   let spentUntil: number | null = null;
-  // Calls the circuit or the request's time budget kept back: their slots go back to the budget.
+  // Calls the circuit or the request's time budget kept back: their slots go back to the budget,
+  // unless X's own figure has replaced ours in it (X never counted them).
   let unsent = 0;
+  let xFigure = false;
+  const observe = async (remaining: number, at: number) => {
+    if (await session.observe(bucket, remaining, at)) xFigure = true;
+  };
   const one = async (id: string): Promise<ItemResult> => {
+    try {
+      return await oneCall(id);
+    } catch {
+      // The other items' outcomes (and the release below) must not be lost to one broken call.
+      return { id, status: 'failed', problem: problemBody(500, 'internal-error', `The call for this item failed inside crossfollow; it may or may not have reached ${session.label}.`) };
+    }
+  };
+  const oneCall = async (id: string): Promise<ItemResult> => {
     if (spentUntil !== null) return { id, status: 'deferred', retry_at: new Date(spentUntil).toISOString() };
     const outcome =
       op === 'follow'
@@ -66,14 +79,14 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
     const remaining = Number(outcome.headers?.get('x-rate-limit-remaining'));
     if (outcome.headers?.get('x-rate-limit-remaining') && Number.isFinite(remaining)) {
       const at = resetFrom(outcome, resetAt);
-      await session.observe(bucket, remaining, at);
+      await observe(remaining, at);
       if (remaining === 0) spentUntil = at;
     }
     if (!outcome.ok) {
       if (outcome.problem.upstream_status === 429) {
         const at = resetFrom(outcome, resetAt);
         spentUntil = at;
-        await session.observe(bucket, 0, at);
+        await observe(0, at);
         return { id, status: 'deferred', retry_at: new Date(at).toISOString() };
       }
       if (outcome.notSent) unsent += 1;
@@ -86,7 +99,7 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   const [head, ...rest] = targets.slice(0, granted);
   const first = head === undefined ? [] : [await one(head)];
   const now = [...first, ...(await mapConcurrent(rest, concurrencyOf(session), one))];
-  if (unsent) await session.release(bucket, unsent, resetAt, X_FOLLOW_BUDGET.limit);
+  if (unsent && !xFigure) await session.release(bucket, unsent, resetAt, X_FOLLOW_BUDGET.limit);
   return [...now, ...later];
 }
 
