@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finalLeaks, inspect, learn, scanState } from '../support/secret-scan';
+import { finalLeaks, inspect, learn, learnFields, learnForm, scanState } from '../support/secret-scan';
 import { call, connect, newApp, unique } from '../support/helpers';
 
 describe('the secret scan over every test run', () => {
@@ -23,6 +23,22 @@ describe('the secret scan over every test run', () => {
     const found = finalLeaks().filter((l) => l.where.startsWith('planted'));
     expect(found.map((l) => l.where).sort()).toEqual(['planted log line', 'planted output']);
     // Planted on purpose: take them back so this file's own scan judges only the worker.
+    state.leaks = state.leaks.filter((l) => !l.where.startsWith('planted'));
+  });
+
+  it('finds a secret URL-encoded, and learns OAuth codes from forms and callbacks but not error codes from JSON', () => {
+    const state = scanState();
+    const key = `k9:${unique('Ab+/')}==`;
+    learn(key);
+    const code = unique('oauth-code');
+    learnForm(new URLSearchParams({ code, state: 'st' }));
+    const errorCode = unique('invalid_request');
+    learnFields(JSON.stringify({ error: { code: errorCode } }));
+    expect(state.secrets.has(code)).toBe(true);
+    expect(state.secrets.has(errorCode)).toBe(false);
+    inspect('planted redirect', `location: https://app.example/back?key=${encodeURIComponent(key)}`);
+    const found = finalLeaks().filter((l) => l.where.startsWith('planted'));
+    expect(found.map((l) => l.where)).toEqual(['planted redirect']);
     state.leaks = state.leaks.filter((l) => !l.where.startsWith('planted'));
   });
 });

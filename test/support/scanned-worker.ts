@@ -6,7 +6,7 @@ import worker from '../../src/index';
 import type { Env } from '../../src/env';
 import type { EventMessage } from '../../src/events/emit';
 import type { ActionBatch } from '../../src/hooks/actions';
-import { inspect, learn, learnAuthorization, learnFields, scanState } from './secret-scan';
+import { inspect, learn, learnAuthorization, learnFields, learnForm, scanState } from './secret-scan';
 
 export { IdempotencyStore, OAuthState, TokenVault } from '../../src/index';
 
@@ -60,6 +60,7 @@ export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     learnEnv(env);
     learnAuthorization(request.headers.get('authorization'));
+    learnForm(new URL(request.url).searchParams);
     const sent = request.body ? textOf(await request.clone().arrayBuffer()) : '';
     if (sent) learnFields(sent);
     const response = await worker.fetch(request, env, ctx);
@@ -67,9 +68,10 @@ export default {
     const body = response.body ? textOf(await response.clone().arrayBuffer()) : '';
     const text = `${[...response.headers].join('\n')}\n${body}`;
     scanState().responses += 1;
-    // Operator answers show a new API key or webhook secret once, by design: checked against the
-    // secrets known before them, and what they show is a secret from then on.
-    const showsOnce = new URL(request.url).pathname.startsWith('/admin/');
+    // The operator answers that show a new API key or webhook secret once, by design: checked
+    // against the secrets known before them, and what they show is a secret from then on.
+    const path = new URL(request.url).pathname;
+    const showsOnce = (request.method === 'POST' && path === '/admin/apps') || (request.method === 'PUT' && /^\/admin\/apps\/[^/]+\/settings$/.test(path));
     inspect(where, text, !showsOnce);
     if (showsOnce) learnFields(body);
     return response;

@@ -34,6 +34,8 @@ export function learn(value: unknown): void {
 
 /** Field names whose values are secrets wherever they appear (JSON bodies, forms). */
 const SECRET_FIELDS = ['access_token', 'refresh_token', 'code_verifier', 'client_secret', 'api_key', 'secret', 'event_secret', 'action_secret'];
+/** In forms (token requests, OAuth callbacks) only: elsewhere `code` names error codes. */
+const FORM_SECRET_FIELDS = [...SECRET_FIELDS, 'code'];
 
 /** Learns secret fields from a JSON or form body, however deep. */
 export function learnFields(text: string): void {
@@ -41,7 +43,7 @@ export function learnFields(text: string): void {
   try {
     parsed = JSON.parse(text);
   } catch {
-    for (const [name, value] of new URLSearchParams(text)) if (SECRET_FIELDS.includes(name)) learn(value);
+    learnForm(new URLSearchParams(text));
     return;
   }
   const walk = (node: unknown): void => {
@@ -53,6 +55,11 @@ export function learnFields(text: string): void {
     }
   };
   walk(parsed);
+}
+
+/** Learns secret fields of a form or a query string (an OAuth callback's `code`, say). */
+export function learnForm(params: URLSearchParams): void {
+  for (const [name, value] of params) if (FORM_SECRET_FIELDS.includes(name)) learn(value);
 }
 
 /** The credential of an Authorization header (Bearer or Basic), and for Basic its secret half. */
@@ -69,10 +76,15 @@ export function learnAuthorization(header: string | null): void {
   }
 }
 
+/** Whether `text` holds `secret` as it is or URL-encoded (base64 keys hold +, / and =). */
+function holds(text: string, secret: string): boolean {
+  return text.includes(secret) || text.includes(encodeURIComponent(secret));
+}
+
 /** Checks output against every secret known now; `later` keeps it for the final rescan. */
 export function inspect(where: string, text: string, later = true): void {
   const state = scanState();
-  for (const secret of state.secrets) if (text.includes(secret)) state.leaks.push({ where, secret: `${secret.slice(0, 4)}…` });
+  for (const secret of state.secrets) if (holds(text, secret)) state.leaks.push({ where, secret: `${secret.slice(0, 4)}…` });
   if (later) state.outputs.push({ where, text });
 }
 
@@ -80,7 +92,7 @@ export function inspect(where: string, text: string, later = true): void {
 export function finalLeaks(): Leak[] {
   const state = scanState();
   for (const { where, text } of state.outputs) {
-    for (const secret of state.secrets) if (text.includes(secret)) state.leaks.push({ where, secret: `${secret.slice(0, 4)}…` });
+    for (const secret of state.secrets) if (holds(text, secret)) state.leaks.push({ where, secret: `${secret.slice(0, 4)}…` });
   }
   state.outputs = [];
   const seen = new Set<string>();
