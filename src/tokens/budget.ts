@@ -6,42 +6,51 @@
 interface Budget {
   remaining: number;
   resetAt: number;
+  /** Bumped each time the provider's figure replaces ours: slots reserved before are not in it. */
+  epoch?: number;
+}
+
+/** What a reservation got, and which count it was taken from (for `releaseBudget`). */
+export interface Reservation {
+  granted: number;
+  resetAt: number;
+  epoch: number;
 }
 
 const budgetKey = (bucket: string) => `budget:${bucket}`;
 
 /** Takes up to `want` requests from the budget (`limit` per `windowMs`); a window that has ended starts afresh. */
-export async function reserveBudget(storage: DurableObjectStorage, bucket: string, want: number, limit: number, windowMs: number): Promise<{ granted: number; resetAt: number }> {
+export async function reserveBudget(storage: DurableObjectStorage, bucket: string, want: number, limit: number, windowMs: number): Promise<Reservation> {
   const now = Date.now();
   let budget = await storage.get<Budget>(budgetKey(bucket));
   if (!budget || budget.resetAt <= now) budget = { remaining: limit, resetAt: now + windowMs };
   const granted = Math.max(0, Math.min(want, budget.remaining));
   await storage.put(budgetKey(bucket), { ...budget, remaining: budget.remaining - granted });
-  return { granted, resetAt: budget.resetAt };
+  return { granted, resetAt: budget.resetAt, epoch: budget.epoch ?? 0 };
 }
 
 /**
  * Aligns a budget with what the provider said (`x-rate-limit-remaining` / `-reset`): it only ever
- * lowers or extends. Returns whether the stored figure is now the provider's rather than our own
- * count (it lowered it, or moved its window): slots reserved before then are no longer in it.
+ * lowers or extends. When it changes the figure, the provider's count has replaced ours, and the
+ * epoch moves on so that no earlier reservation gives slots back into it.
  */
-export async function observeBudget(storage: DurableObjectStorage, bucket: string, remaining: number, resetAt: number): Promise<boolean> {
+export async function observeBudget(storage: DurableObjectStorage, bucket: string, remaining: number, resetAt: number): Promise<void> {
   const stored = await storage.get<Budget>(budgetKey(bucket));
   // A window that has ended says nothing about the provider's current one.
   const budget = stored && stored.resetAt > Date.now() ? stored : undefined;
-  if (budget && budget.remaining <= remaining && budget.resetAt >= resetAt) return false;
-  await storage.put(budgetKey(bucket), { remaining: Math.min(remaining, budget?.remaining ?? remaining), resetAt: Math.max(resetAt, budget?.resetAt ?? 0) });
-  return true;
+  if (budget && budget.remaining <= remaining && budget.resetAt >= resetAt) return;
+  await storage.put(budgetKey(bucket), { remaining: Math.min(remaining, budget?.remaining ?? remaining), resetAt: Math.max(resetAt, budget?.resetAt ?? 0), epoch: (stored?.epoch ?? 0) + 1 });
 }
 
 /**
  * Gives back slots taken by `reserveBudget` for calls that were never sent (the circuit was open
  * or the request ran out of time), so a user's rate window is not spent on nothing. Only within
- * the same window, and never above `limit`; callers skip it once `observeBudget` has put the
- * provider's own figure in place of theirs (that figure never held the slots).
+ * the same window, never above `limit`, and only into the count they were taken from: once the
+ * provider's figure has replaced it (a new epoch, by any request of the user), that figure never
+ * held them.
  */
-export async function releaseBudget(storage: DurableObjectStorage, bucket: string, count: number, resetAt: number, limit: number): Promise<void> {
+export async function releaseBudget(storage: DurableObjectStorage, bucket: string, count: number, from: Omit<Reservation, 'granted'>, limit: number): Promise<void> {
   const budget = await storage.get<Budget>(budgetKey(bucket));
-  if (!budget || budget.resetAt !== resetAt || budget.resetAt <= Date.now() || count < 1) return;
+  if (!budget || budget.resetAt !== from.resetAt || (budget.epoch ?? 0) !== from.epoch || budget.resetAt <= Date.now() || count < 1) return;
   await storage.put(budgetKey(bucket), { ...budget, remaining: Math.min(limit, budget.remaining + count) });
 }

@@ -56,4 +56,6 @@ export interface BudgetGrant {
   granted: number;
   /** When the current window ends (ms since epoch): what was not granted can run then. */
   resetAt: number;
+  /** Which count the slots came from (see releaseBudget in budget.ts). */
+  epoch: number;
 }

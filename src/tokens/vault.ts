@@ -219,12 +219,12 @@ export class TokenVault extends DurableObject<Env> {
   }
 
   /** Returns slots of calls that were never sent (see budget.ts). */
-  release(bucket: string, count: number, resetAt: number, limit: number): Promise<void> {
-    return releaseBudget(this.ctx.storage, bucket, count, resetAt, limit);
+  release(bucket: string, count: number, from: Omit<BudgetGrant, 'granted'>, limit: number): Promise<void> {
+    return releaseBudget(this.ctx.storage, bucket, count, from, limit);
   }
 
   /** Aligns a budget with what the provider's rate-limit headers said (see budget.ts). */
-  observe(bucket: string, remaining: number, resetAt: number): Promise<boolean> {
+  observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
     return observeBudget(this.ctx.storage, bucket, remaining, resetAt);
   }
 

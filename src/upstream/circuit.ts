@@ -39,6 +39,15 @@ export class Circuit {
     return { ok: true };
   }
 
+  /**
+   * The call admitted said nothing about the provider's health (a 429, a refresh that failed, a
+   * call cut off or never sent): if it was the half-open probe, the next call probes instead of
+   * every call waiting out the probe's 30 s.
+   */
+  abandon(): void {
+    if (this.state.kind === 'half-open') this.state = { kind: 'half-open', probeSince: this.now() - PROBE_TIMEOUT_MS };
+  }
+
   success(): void {
     this.state = { kind: 'closed', failures: 0, from: new Set() };
   }

@@ -21,7 +21,7 @@ export interface RetryOptions {
 
 export type UpstreamOutcome =
   | { kind: 'response'; response: Response; attempts: number }
-  /** `cutOff`: the last attempt was still waiting when the budget (not its own timeout) ended. */
+  /** `cutOff`: the one attempt was still waiting when the budget (well before its own timeout) ended. */
   | { kind: 'network'; detail: string; attempts: number; cutOff?: boolean };
 
 const DEFAULTS = { attempts: 3, timeoutMs: 10_000, budgetMs: 20_000, minAttemptMs: 0, baseDelayMs: 250, maxDelayMs: 4_000 };
@@ -50,8 +50,12 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Re
   let last: UpstreamOutcome | undefined;
   for (let attempt = 1; attempt <= o.attempts; attempt++) {
     const left = deadline - now();
-    // A retry woken late by its sleep may find too little time left to be worth sending.
-    if (last && left < Math.max(1, o.minAttemptMs)) break;
+    if (last) {
+      // A retry woken late by its sleep may find too little time left to be worth sending; then
+      // the last answer is the outcome, so its body is only let go once a new attempt goes out.
+      if (left < Math.max(1, o.minAttemptMs)) break;
+      if (last.kind === 'response') await last.response.body?.cancel();
+    }
     const attemptMs = Math.max(1, Math.min(o.timeoutMs, left));
     try {
       const response = await doFetch(url, { ...init, signal: AbortSignal.timeout(attemptMs) });
@@ -59,14 +63,15 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Re
       if (!isRetryableStatus(response.status)) return last;
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      const cutOff = timedOut && attemptMs < o.timeoutMs;
+      // Cut off by the budget, not failed by the provider: the first attempt, stopped well before
+      // its own timeout. After a failed attempt, or given half a timeout, it is the provider's.
+      const cutOff = timedOut && attempt === 1 && attemptMs < o.timeoutMs / 2;
       last = { kind: 'network', detail: timedOut ? 'the provider did not answer in time' : 'the provider could not be reached', attempts: attempt, ...(cutOff ? { cutOff } : {}) };
     }
     if (attempt === o.attempts) break;
     const hinted = last.kind === 'response' ? parseRetryAfter(last.response.headers.get('retry-after'), now()) : undefined;
     const wait = hinted !== undefined ? hinted * 1000 : random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1));
     if (now() + wait + o.minAttemptMs >= deadline) break;
-    if (last.kind === 'response') await last.response.body?.cancel();
     await sleep(wait);
   }
   return last!;

@@ -3,7 +3,7 @@ import { Problem, type ProblemBody, problemBody } from '../http/problem';
 import { accessToken, noteProviderUserId, vaultFor } from '../tokens/access';
 import { connectionKey } from '../tokens/types';
 import { PROVIDER_LABELS } from '../tokens/token-endpoint';
-import type { ConnectionId, TokenResult } from '../tokens/types';
+import type { BudgetGrant, ConnectionId, TokenResult } from '../tokens/types';
 import { circuitFor } from './circuit';
 import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from './retry';
 
@@ -94,25 +94,20 @@ export class UpstreamSession {
   }
 
   /** Gives back budget slots of calls that were never sent (see TokenVault.release); best effort. */
-  async release(bucket: string, count: number, resetAt: number, limit: number): Promise<void> {
+  async release(bucket: string, count: number, from: Omit<BudgetGrant, 'granted'>, limit: number): Promise<void> {
     try {
-      await vaultFor(this.env, this.id).release(bucket, count, resetAt, limit);
+      await vaultFor(this.env, this.id).release(bucket, count, from, limit);
     } catch {
       // Losing a release only leaves the window a little shorter than it could be.
     }
   }
 
-  /**
-   * Tells the budget what the provider's rate-limit headers said; best effort, never fails a call.
-   * Whether the stored figure may now be the provider's (see observeBudget).
-   */
-  async observe(bucket: string, remaining: number, resetAt: number): Promise<boolean> {
+  /** Tells the budget what the provider's rate-limit headers said; best effort, never fails a call. */
+  async observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
     try {
-      return await vaultFor(this.env, this.id).observe(bucket, remaining, resetAt);
+      await vaultFor(this.env, this.id).observe(bucket, remaining, resetAt);
     } catch {
-      // The next reserve() still holds the line; a lost observation only costs precision. Whether
-      // it was stored is unknown, so answer as if it were: no slots are given back on a guess.
-      return true;
+      // The next reserve() still holds the line; a lost observation only costs precision.
     }
   }
 
@@ -155,11 +150,11 @@ export class UpstreamSession {
     // about its health, and a refresh that failed is the token endpoint's, not this API's. A call
     // this request cut off (or never sent) says nothing either: a slow but healthy provider must
     // not be shut off for every user because one request ran out of time.
-    if (!outcome.ok && (outcome.notSent || outcome.problem.cut_off === true)) return outcome;
     const upstream = outcome.ok ? null : outcome.problem.upstream_status;
     const network = !outcome.ok && upstream === undefined && outcome.problem.network === true;
     if (network || (typeof upstream === 'number' && upstream >= 500)) circuit.failure(source);
     else if (outcome.ok || (typeof upstream === 'number' && upstream !== 429)) circuit.success();
+    else circuit.abandon();
     return outcome;
   }
 

@@ -22,6 +22,23 @@ describe('circuit breaker', () => {
     expect(c.status).toBe('closed');
   });
 
+  it('a probe that tells nothing of the provider (a 429, cut off) lets the next call probe at once', () => {
+    let t = 0;
+    const c = new Circuit({ threshold: 2, coolDownMs: 30_000, now: () => t });
+    c.failure('a');
+    c.failure('b');
+    t = 30_000;
+    expect(c.admit()).toEqual({ ok: true }); // the probe
+    expect(c.admit().ok).toBe(false);
+    c.abandon();
+    expect(c.admit()).toEqual({ ok: true }); // the next probe, not 30 s later
+    expect(c.admit().ok).toBe(false);
+    c.success();
+    expect(c.status).toBe('closed');
+    c.abandon(); // closed: nothing to give up
+    expect(c.status).toBe('closed');
+  });
+
   it('one connection alone never opens it, however many of its calls fail', () => {
     const c = new Circuit({ threshold: 5, coolDownMs: 1000, now: () => 0 });
     for (let i = 0; i < 50; i++) c.failure('one-user');

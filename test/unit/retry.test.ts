@@ -66,12 +66,14 @@ describe('fetchWithRetry', () => {
   });
 
   it('does not send a retry whose sleep overran into the end of the budget', async () => {
-    const f = fake([new Response('', { status: 503 }), new Response('ok')]);
+    const f = fake([new Response('provider down', { status: 503 }), new Response('ok')]);
     let t = 0;
     const late = { ...f.options, now: () => t, sleep: async (ms: number) => void (t += ms + 825) };
     const out = await fetchWithRetry('https://up.example/x', {}, { ...late, budgetMs: 1000, minAttemptMs: 100 });
     expect(out.kind === 'response' && out.response.status).toBe(503);
     expect(f.calls()).toBe(1);
+    // The answer returned is still readable (its error message and Retry-After are reported).
+    expect(out.kind === 'response' && (await out.response.text())).toBe('provider down');
   });
 
   it('marks an attempt ended by the budget as cut off, and one ended by its own timeout as not', async () => {
@@ -83,6 +85,12 @@ describe('fetchWithRetry', () => {
     const byTimeout = await fetchWithRetry('https://up.example/x', {}, { fetch: hang, attempts: 1, budgetMs: 10_000, timeoutMs: 30 });
     expect(byTimeout.kind).toBe('network');
     expect(byTimeout.kind === 'network' && byTimeout.cutOff).toBeFalsy();
+    // After the provider failed once, the budget ending its retry does not make it our cut-off.
+    let calls = 0;
+    const failThenHang = (async (url: string, init: RequestInit) => (calls++ === 0 ? new Response('', { status: 503 }) : hang(url, init))) as typeof fetch;
+    const afterFailure = await fetchWithRetry('https://up.example/x', {}, { fetch: failThenHang, random: () => 0, budgetMs: 50, timeoutMs: 10_000 });
+    expect(calls).toBe(2);
+    expect(afterFailure.kind === 'network' && afterFailure.cutOff).toBeFalsy();
   });
 
   it('gives up after the attempts allowed', async () => {

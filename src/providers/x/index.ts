@@ -51,17 +51,15 @@ export function resetFrom(outcome: CallOutcome, fallback: number, now = Date.now
 async function write(session: UpstreamSession, op: 'follow' | 'unfollow', targets: string[]): Promise<ItemResult[]> {
   const source = await me(session);
   const bucket = `x:${op}`;
-  const { granted, resetAt } = await session.reserve(bucket, targets.length, X_FOLLOW_BUDGET.limit, X_FOLLOW_BUDGET.windowMs);
+  const reservation = await session.reserve(bucket, targets.length, X_FOLLOW_BUDGET.limit, X_FOLLOW_BUDGET.windowMs);
+  const { granted, resetAt } = reservation;
   const later = targets.slice(granted).map((id): ItemResult => ({ id, status: 'deferred', retry_at: new Date(resetAt).toISOString() }));
   // Once X says the budget is spent (a 429, or remaining 0), the calls not yet sent are deferred.
   let spentUntil: number | null = null;
-  // Calls the circuit or the request's time budget kept back: their slots go back to the budget,
-  // unless X's own figure has replaced ours in it (X never counted them).
+  // Calls the circuit or the request's time budget kept back: their slots go back to the budget
+  // (unless X's own figure has replaced the count they came from; see releaseBudget).
   let unsent = 0;
-  let xFigure = false;
-  const observe = async (remaining: number, at: number) => {
-    if (await session.observe(bucket, remaining, at)) xFigure = true;
-  };
+  const observe = (remaining: number, at: number) => session.observe(bucket, remaining, at);
   const one = async (id: string): Promise<ItemResult> => {
     try {
       return await oneCall(id);
@@ -99,7 +97,7 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   const [head, ...rest] = targets.slice(0, granted);
   const first = head === undefined ? [] : [await one(head)];
   const now = [...first, ...(await mapConcurrent(rest, concurrencyOf(session), one))];
-  if (unsent && !xFigure) await session.release(bucket, unsent, resetAt, X_FOLLOW_BUDGET.limit);
+  if (unsent) await session.release(bucket, unsent, reservation, X_FOLLOW_BUDGET.limit);
   return [...now, ...later];
 }
 
