@@ -52,7 +52,10 @@ docs.get(
   async (c, next) => {
     await next();
     // The page is the same for every request, so its policy is worked out once per isolate.
-    policy ??= policyFor(await c.res.clone().text());
+    policy ??= policyFor(await c.res.clone().text()).catch((err) => {
+      policy = undefined; // a failure is not remembered: the next request tries again
+      throw err;
+    });
     c.header('content-security-policy', await policy);
   },
   page,
