@@ -46,19 +46,19 @@ try {
   );
   await run(
     "1b. The worker's own time, stage by stage (instant fake upstream)",
-    'Rows go from less work to more, each naming what it adds; the first is a worker that does nothing, for what the local runtime costs by itself, and the two follow rows are the same request without and with an Idempotency-Key. Before each row the bench waits until workerd is idle, so queued connection events are not charged to it. "workerd CPU" is the user+system CPU time of the local workerd processes over the run, divided by the requests (10 ms tick resolution, so read it as an average); it includes the local KV / Durable Object simulation, which in production runs elsewhere. Wall time includes the loopback hop and wrangler\'s local proxy.',
+    'Rows go from less work to more, each naming what it adds; the first is a worker that does nothing, for what the local runtime costs by itself, and the two follow rows are the same request without and with an Idempotency-Key. Before each row the bench waits (up to 15 s) until workerd is idle, so queued connection events are not charged to it. "workerd CPU" is the user+system CPU time of the local workerd processes over the run, divided by the requests (10 ms tick resolution, so read it as an average); it includes the local KV / Durable Object simulation, which in production runs elsewhere. Wall time includes the loopback hop and wrangler\'s local proxy.',
     await workerStages(viaFake, fake, baseline),
   );
 
   const prismRows = await run(
     '2a. Follow N artists: upstream calls and wall time (Prism)',
-    'crossfollow splits N into calls of 50 and runs 4 at once. The SDK (`@spotify/web-api-ts-sdk` 1.2.0) takes any N in `followArtistsOrUsers(ids)` but Spotify accepts at most 50 ids a call; "SDK loop" is the loop a user would write first, chunks of 50 one after another, and "SDK 4 at once" the same chunks 4 at a time, as crossfollow runs them. The three are timed in turn, each run of one followed by one of the others, and the median is shown with the range. Against Prism the bench copies the SDK\'s body ids into the query, which the contract (Spotify\'s reference) requires. crossfollow costs one more hop (client → worker → upstream), so a client calling the upstream directly is faster where one call is all it takes (N ≤ 50) or the upstream answers at once; crossfollow\'s gain is against the sequential loop once N needs several calls, and against the 4-at-once loop it is about even.',
+    'crossfollow splits N into calls of 50 and runs 4 at once. The SDK (`@spotify/web-api-ts-sdk` 1.2.0) takes any N in `followArtistsOrUsers(ids)` but Spotify accepts at most 50 ids a call; "SDK loop" is the loop a user would write first, chunks of 50 one after another, and "SDK 4 at once" the same chunks 4 at a time, as crossfollow runs them. The three are timed in turn, each run of one followed by one of the others, and the median is shown with the range. Against Prism the bench copies the SDK\'s body ids into the query, which the contract (Spotify\'s reference) requires. crossfollow costs one more hop (client → worker → upstream) and its own work per request; against Prism, which answers in a few ms on loopback, and against the instant fake (2b), that costs more than running the calls side by side saves, so calling the upstream directly is faster. Only with realistic upstream latency (2c) does the batching pay.',
     await followScaling(viaPrism, prism, 'Prism', true),
   );
   await fake.setDelay(0);
   await run('2b. Follow N artists (fake upstream, instant)', null, await followScaling(viaFake, fake, 'instant'));
   await fake.setDelay(100);
-  const slowRows = await run('2c. Follow N artists (fake upstream, 100 ms a call)', 'With a realistic upstream latency, time grows by rounds of 4 batches for crossfollow and for the 4-at-once loop, by calls for the sequential loop.', await followScaling(viaFake, fake, '100 ms'));
+  const slowRows = await run('2c. Follow N artists (fake upstream, 100 ms a call)', 'With a realistic upstream latency, time grows by rounds of 4 batches for crossfollow and for the 4-at-once loop, by calls for the sequential loop: from N = 120 crossfollow is several times faster than the sequential loop, and about even with the 4-at-once loop (which is the loop crossfollow runs for you).', await followScaling(viaFake, fake, '100 ms'));
 
   await fake.setDelay(0);
   const listInstant = await savedTracks(viaFake, fake, 'instant');
