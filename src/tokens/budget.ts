@@ -1,3 +1,5 @@
+import type { BudgetGrant } from './types';
+
 /**
  * Fixed-window request budgets kept in a TokenVault's storage (X: 50 follows per 15 minutes per
  * user). Storage calls hold the object's other events back, so two requests of the same user
@@ -10,17 +12,11 @@ interface Budget {
   epoch?: number;
 }
 
-/** What a reservation got, and which count it was taken from (for `releaseBudget`). */
-export interface Reservation {
-  granted: number;
-  resetAt: number;
-  epoch: number;
-}
 
 const budgetKey = (bucket: string) => `budget:${bucket}`;
 
 /** Takes up to `want` requests from the budget (`limit` per `windowMs`); a window that has ended starts afresh. */
-export async function reserveBudget(storage: DurableObjectStorage, bucket: string, want: number, limit: number, windowMs: number): Promise<Reservation> {
+export async function reserveBudget(storage: DurableObjectStorage, bucket: string, want: number, limit: number, windowMs: number): Promise<BudgetGrant> {
   const now = Date.now();
   let budget = await storage.get<Budget>(budgetKey(bucket));
   if (!budget || budget.resetAt <= now) budget = { remaining: limit, resetAt: now + windowMs };
@@ -49,7 +45,7 @@ export async function observeBudget(storage: DurableObjectStorage, bucket: strin
  * provider's figure has replaced it (a new epoch, by any request of the user), that figure never
  * held them.
  */
-export async function releaseBudget(storage: DurableObjectStorage, bucket: string, count: number, from: Omit<Reservation, 'granted'>, limit: number): Promise<void> {
+export async function releaseBudget(storage: DurableObjectStorage, bucket: string, count: number, from: Omit<BudgetGrant, 'granted'>, limit: number): Promise<void> {
   const budget = await storage.get<Budget>(budgetKey(bucket));
   if (!budget || budget.resetAt !== from.resetAt || (budget.epoch ?? 0) !== from.epoch || budget.resetAt <= Date.now() || count < 1) return;
   await storage.put(budgetKey(bucket), { ...budget, remaining: Math.min(limit, budget.remaining + count) });

@@ -204,18 +204,14 @@ export class UpstreamSession {
     return { ...this.failure(response, json, res.attempts), headers: response.headers };
   }
 
-  private async send(method: string, url: string, token: string, body: unknown, options: CallOptions) {
+  private send(method: string, url: string, token: string, body: unknown, options: CallOptions) {
     const headers: Record<string, string> = { ...options.headers, authorization: `Bearer ${token}`, accept: 'application/json' };
     // Tests only: a var production never sets lets a test ask the mock for a given answer.
     if (this.env.CROSSFOLLOW_TEST_PREFER === 'on' && this.env.UPSTREAM_PREFER) headers.prefer = this.env.UPSTREAM_PREFER;
     if (body !== undefined) headers['content-type'] = 'application/json';
     // A call never outlives the request: its retries and its timeout end with the request's budget.
-    const left = this.timeLeft();
-    const budgetMs = Math.max(1, Math.min(CALL_BUDGET_MS, left));
-    const res = await fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, { budgetMs, minAttemptMs: minCallMs(this.env), ...(options.attempts ? { attempts: options.attempts } : {}) });
-    // Cut off by the call's own 20 s cap, the provider was just too slow: that is its failure.
-    if (res.kind === 'network' && res.cutOff && left >= CALL_BUDGET_MS) return { ...res, cutOff: false };
-    return res;
+    const budgetMs = Math.max(1, Math.min(CALL_BUDGET_MS, this.timeLeft()));
+    return fetchWithRetry(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, { budgetMs, minAttemptMs: minCallMs(this.env), ...(options.attempts ? { attempts: options.attempts } : {}) });
   }
 
   private failure(response: Response, json: unknown, attempts: number): CallOutcome {

@@ -59,7 +59,6 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   // Calls the circuit or the request's time budget kept back: their slots go back to the budget
   // (unless X's own figure has replaced the count they came from; see releaseBudget).
   let unsent = 0;
-  const observe = (remaining: number, at: number) => session.observe(bucket, remaining, at);
   const one = async (id: string): Promise<ItemResult> => {
     try {
       return await oneCall(id);
@@ -77,14 +76,14 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
     const remaining = Number(outcome.headers?.get('x-rate-limit-remaining'));
     if (outcome.headers?.get('x-rate-limit-remaining') && Number.isFinite(remaining)) {
       const at = resetFrom(outcome, resetAt);
-      await observe(remaining, at);
+      await session.observe(bucket, remaining, at);
       if (remaining === 0) spentUntil = at;
     }
     if (!outcome.ok) {
       if (outcome.problem.upstream_status === 429) {
         const at = resetFrom(outcome, resetAt);
         spentUntil = at;
-        await observe(0, at);
+        await session.observe(bucket, 0, at);
         return { id, status: 'deferred', retry_at: new Date(at).toISOString() };
       }
       if (outcome.notSent) unsent += 1;
