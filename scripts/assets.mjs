@@ -1,7 +1,7 @@
 // Builds public/ (Workers static assets, gitignored): the docs page's script, copied from the
 // pinned @scalar/api-reference package so /docs works offline and never depends on a CDN.
 // Run on install and by wrangler before `dev` and `deploy` ([build] in wrangler.toml).
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -18,8 +18,12 @@ function put(path, bytes) {
 }
 
 mkdirSync('public/docs', { recursive: true });
-// A build that died mid-write leaves a temporary file: never upload it as an asset.
-for (const name of readdirSync('public/docs')) if (name.endsWith('.tmp')) rmSync(`public/docs/${name}`, { force: true });
+// A build that died mid-write leaves a temporary file: never upload it as an asset. One younger
+// than a minute may be another build's, still being written.
+for (const name of readdirSync('public/docs')) {
+  const path = `public/docs/${name}`;
+  if (name.endsWith('.tmp') && Date.now() - statSync(path, { throwIfNoEntry: false })?.mtimeMs > 60_000) rmSync(path, { force: true });
+}
 put('public/docs/scalar-api-reference.js', readFileSync(require.resolve('@scalar/api-reference/browser/standalone.js')));
 // The page's icon, so the browser does not ask the worker for a /favicon.ico it does not have.
 put('public/docs/favicon.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#1db954"/></svg>'));
