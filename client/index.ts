@@ -13,8 +13,10 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from './schema.js';
 
 export type { components, paths };
-// Every media type: answers are application/json, problems application/problem+json.
-export type CrossfollowClient = Client<paths>;
+// Typed by the JSON answers: list routes also stream NDJSON with all=1, which is read with fetch
+// (one JSON object a line) rather than through this client.
+type JsonMedia = 'application/json' | 'application/problem+json';
+export type CrossfollowClient = Client<paths, JsonMedia>;
 
 export interface CrossfollowOptions {
   /** The worker's origin, e.g. https://crossfollow.example.com or http://127.0.0.1:8787. */
@@ -26,5 +28,5 @@ export interface CrossfollowOptions {
 }
 
 export function crossfollow({ baseUrl, apiKey, fetch }: CrossfollowOptions): CrossfollowClient {
-  return createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${apiKey}` }, ...(fetch ? { fetch } : {}) });
+  return createClient<paths, JsonMedia>({ baseUrl, headers: { authorization: `Bearer ${apiKey}` }, ...(fetch ? { fetch } : {}) });
 }

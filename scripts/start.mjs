@@ -1,5 +1,6 @@
-// `npm start`: the upstream mocks, then `wrangler dev` on 127.0.0.1:$PORT (8787) against them,
-// in local demo mode. Ctrl-C stops both; concurrently signals every child it started.
+// `npm start`: the upstream mocks, then `wrangler dev` of src/dev/entry.ts (the worker plus the
+// local demo seeding) on 127.0.0.1:$PORT (8787) against them, in local demo mode. Ctrl-C stops
+// both; concurrently signals every child it started.
 // PORT, MOCKS_PORT and PERSIST_DIR (wrangler's local state) can be set in the environment.
 import concurrently from 'concurrently';
 import { LOCAL_VARS, MOCK_PORTS, PORT, WRANGLER_ENV } from './local-env.mjs';
@@ -12,7 +13,7 @@ const { result } = concurrently(
     { name: 'mocks', command: 'node mocks/serve.mjs', prefixColor: 'blue' },
     {
       name: 'api',
-      command: `node_modules/.bin/wait-on -t 60000 ${waitFor} && node_modules/.bin/wrangler dev --ip 127.0.0.1 --port ${PORT}${persist} ${vars}`,
+      command: `node_modules/.bin/wait-on -t 60000 ${waitFor} && node_modules/.bin/wrangler dev src/dev/entry.ts --ip 127.0.0.1 --port ${PORT}${persist} ${vars}`,
       env: WRANGLER_ENV,
       prefixColor: 'green',
     },

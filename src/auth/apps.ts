@@ -1,3 +1,5 @@
+import { appsKv } from '../storage/keys';
+
 /**
  * App API keys. Only a SHA-256 of a key is stored. The KV entry is found by the first 16 hex
  * characters of the hash, and the full hash is then compared in constant time, so neither the
@@ -16,9 +18,6 @@ export async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export function appKeyIndex(hash: string): string {
-  return `apikey:${hash.slice(0, 16)}`;
-}
 
 /** A new random API key: `cfk_` and 32 random bytes, base64url. */
 export function generateApiKey(): string {
@@ -31,7 +30,7 @@ export async function revokeAppKey(kv: KVNamespace, apiKey: string): Promise<App
   const record = await findApp(kv, apiKey);
   if (!record) return null;
   const revoked = { ...record, revoked_at: new Date().toISOString() };
-  await kv.put(appKeyIndex(record.key_sha256), JSON.stringify(revoked));
+  await kv.put(appsKv.apiKey(record.key_sha256), JSON.stringify(revoked));
   return revoked;
 }
 
@@ -39,14 +38,14 @@ export async function revokeAppKey(kv: KVNamespace, apiKey: string): Promise<App
 export async function registerAppKey(kv: KVNamespace, apiKey: string, appId: string, name = appId): Promise<AppRecord> {
   const hash = await sha256Hex(apiKey);
   const record: AppRecord = { app_id: appId, name, key_sha256: hash, created_at: new Date().toISOString(), revoked_at: null };
-  await kv.put(appKeyIndex(hash), JSON.stringify(record));
+  await kv.put(appsKv.apiKey(hash), JSON.stringify(record));
   return record;
 }
 
 /** The app a key belongs to, or null for an unknown or revoked key. */
 export async function findApp(kv: KVNamespace, apiKey: string): Promise<AppRecord | null> {
   const hash = await sha256Hex(apiKey);
-  const record = await kv.get<AppRecord>(appKeyIndex(hash), 'json');
+  const record = await kv.get<AppRecord>(appsKv.apiKey(hash), 'json');
   if (!record || record.revoked_at) return null;
   const a = new TextEncoder().encode(hash);
   const b = new TextEncoder().encode(record.key_sha256);

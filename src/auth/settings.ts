@@ -1,6 +1,7 @@
 import type { Env } from '../env';
 import { decrypt, encrypt, keyIdOf, keyringFrom } from '../tokens/crypto';
 import { Problem } from '../http/problem';
+import { appsKv, settingsSecretAad } from '../storage/keys';
 
 /**
  * An app's settings, kept in APPS under `app:<app_id>`: where OAuth may send users back, where
@@ -25,8 +26,8 @@ export interface AppSettings {
   action_secrets: string[];
 }
 
-const key = (app: string) => `app:${app}`;
-const aad = (app: string, kind: string) => `${app}|${kind}-secret`;
+const key = appsKv.settings;
+const aad = settingsSecretAad;
 
 /**
  * The app's settings. A secret that no longer decrypts (its key left TOKEN_KEYS) is an error
@@ -36,7 +37,7 @@ export async function readSettings(env: Env, app: string): Promise<AppSettings> 
   const stored = await env.APPS.get<StoredSettings>(key(app), 'json');
   if (!stored) return { return_to: [], webhook_url: null, event_secrets: [], action_secrets: [] };
   const ring = await keyringFrom(env.TOKEN_KEYS);
-  const open = (list: string[] | undefined, kind: string) =>
+  const open = (list: string[] | undefined, kind: 'event' | 'action') =>
     Promise.all(
       (list ?? []).map((s) =>
         decrypt(ring, s, aad(app, kind)).catch(() => {
@@ -52,7 +53,7 @@ export async function readSettings(env: Env, app: string): Promise<AppSettings> 
 
 export async function writeSettings(env: Env, app: string, settings: AppSettings): Promise<void> {
   const ring = await keyringFrom(env.TOKEN_KEYS);
-  const seal = (list: string[], kind: string) => Promise.all(list.map((s) => encrypt(ring, s, aad(app, kind))));
+  const seal = (list: string[], kind: 'event' | 'action') => Promise.all(list.map((s) => encrypt(ring, s, aad(app, kind))));
   const stored: StoredSettings = {
     return_to: settings.return_to,
     webhook_url: settings.webhook_url,

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { readSettings } from '../auth/settings';
 import type { Env } from '../env';
-import type { EventMessage } from './emit';
+import type { EventMessage } from '../queues/messages';
 
 /** Backoff between delivery attempts: 10 s, 20 s, 40 s … at most 10 minutes. */
 export function retryDelaySeconds(attempts: number): number {

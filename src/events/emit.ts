@@ -1,17 +1,7 @@
 import type { Env } from '../env';
-import type { ProviderName } from '../tokens/token-endpoint';
+import type { EventMessage, EventType } from '../queues/messages';
 
-export type EventType = 'connection.created' | 'connection.reauth_required' | 'connection.deleted' | 'batch.completed';
-
-/** One event as queued: delivered to the app's webhook URL, signed, with retries. */
-export interface EventMessage {
-  id: string;
-  app: string;
-  type: EventType;
-  timestamp: string;
-  /** `{user, provider, …}` for connection events; `{batch_id, results}` for batch.completed. */
-  data: { user?: string; provider?: ProviderName; [detail: string]: unknown };
-}
+export type { EventMessage, EventType };
 
 /**
  * Queues an event for the app. Delivery (and its retries) happens in the queue consumer, so a

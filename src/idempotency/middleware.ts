@@ -2,12 +2,13 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, Env } from '../env';
 import { sha256Hex } from '../auth/apps';
 import { Problem } from '../http/problem';
+import { objectNames } from '../storage/keys';
 import type { StoredResponse } from './store';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ['content-type', 'retry-after'];
 
-export function storeFor(env: Env, name: string) {
+function storeFor(env: Env, name: string) {
   return env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(name));
 }
 
@@ -67,7 +68,7 @@ export function idempotencyKey(): MiddlewareHandler<AppEnv> {
     if (!KEY.test(key)) throw new Problem(422, 'validation-error', 'Idempotency-Key is 1-255 visible ASCII characters.', { errors: [{ parameter: 'Idempotency-Key', detail: 'not a valid key' }] });
     const body = await c.req.text();
     const fingerprint = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
-    c.res = await once(c.env, `${c.get('appId')}|key|${key}`, fingerprint, async () => {
+    c.res = await once(c.env, objectNames.idempotencyKey(c.get('appId'), key), fingerprint, async () => {
       await next();
       return c.res;
     });

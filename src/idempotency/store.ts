@@ -1,5 +1,12 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
+import { idempotencyStorage } from '../storage/keys';
+
+declare module '../env' {
+  interface Env {
+    IDEMPOTENCY: DurableObjectNamespace<IdempotencyStore>;
+  }
+}
 
 /** A response kept to be replayed: only what a client needs to see it again. */
 export interface StoredResponse {
@@ -21,7 +28,7 @@ export type Begin = { kind: 'new' } | { kind: 'replay'; response: StoredResponse
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 /** A request that never finished (its isolate died) stops blocking its key after this long: longer than any request runs. */
 const STALE_RUNNING_MS = 15 * 60_000;
-const ENTRY = 'entry';
+const ENTRY = idempotencyStorage.entry;
 
 /**
  * One per `app|key`: the first request with a key runs, and its answer is replayed for every

@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import type { ProviderName } from '../tokens/token-endpoint';
+import type { ProviderName } from '../providers/names';
 
 /** What the follow and library operations need, per provider; an app may ask for others. */
 export const DEFAULT_SCOPES: Record<ProviderName, string> = {

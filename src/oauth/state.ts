@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
-import type { ProviderName } from '../tokens/token-endpoint';
+import { oauthStateStorage, objectNames } from '../storage/keys';
+import type { ProviderName } from '../providers/names';
 
 export interface PendingConnect {
   app: string;
@@ -13,9 +14,20 @@ export interface PendingConnect {
   expires_at: number;
 }
 
+declare module '../env' {
+  interface Env {
+    OAUTH_STATE: DurableObjectNamespace<OAuthState>;
+  }
+}
+
+/** The OAuthState of one `state`. */
+export function oauthStateFor(env: Env, state: string) {
+  return env.OAUTH_STATE.get(env.OAUTH_STATE.idFromName(objectNames.oauthState(state)));
+}
+
 /** An OAuth `state` lives 10 minutes. */
 export const STATE_TTL_MS = 10 * 60_000;
-const RECORD = 'pending';
+const RECORD = oauthStateStorage.pending;
 
 /**
  * One per OAuth `state`: holds the PKCE verifier and where to send the user back, and gives them

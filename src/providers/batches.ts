@@ -1,5 +1,5 @@
 import { problemBody } from '../http/problem';
-import { chunk, mapConcurrent } from '../upstream/batch';
+import { chunk, mapConcurrent } from '../net/batch';
 import type { CallOutcome, UpstreamSession } from '../upstream/session';
 import type { ItemResult } from './types';
 

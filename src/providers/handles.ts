@@ -1,5 +1,5 @@
 import { problemBody } from '../http/problem';
-import { mapConcurrent } from '../upstream/batch';
+import { mapConcurrent } from '../net/batch';
 import type { CallOutcome, UpstreamSession } from '../upstream/session';
 import { concurrencyOf, itemFailure } from './batches';
 import type { ItemResult } from './types';

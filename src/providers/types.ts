@@ -1,46 +1,16 @@
-import type { ProblemBody } from '../http/problem';
-import type { ProviderName } from '../tokens/token-endpoint';
+import type { FollowType, ItemResult, NormalizedItem } from '../schemas/follows';
+import type { LibraryType } from '../schemas/library';
+import type { Profile } from '../schemas/spotify';
 import type { UpstreamSession } from '../upstream/session';
+import type { ProviderName } from './names';
 
-export type FollowType = 'artist' | 'user' | 'playlist';
-export const FOLLOW_TYPES: readonly FollowType[] = ['artist', 'user', 'playlist'];
+// The item shapes are the API's own (src/schemas), so what an adapter returns is what is answered.
+export type { FollowType, ItemResult, LibraryType, NormalizedItem };
+export type NormalizedProfile = Profile;
 
-export type ItemStatus = 'done' | 'pending' | 'deferred' | 'failed' | 'skipped';
-
-/**
- * One id's outcome. `following` is set by contains; `problem` when `status` is `failed`;
- * `retry_at` when `deferred` (the provider's rate budget is spent until then); `resolved_id`
- * when the caller named a user by handle; `transaction_hash` where the provider gives one.
- */
-export interface ItemResult {
-  id: string;
-  status: ItemStatus;
-  following?: boolean;
-  reason?: string;
-  problem?: ProblemBody;
-  retry_at?: string;
-  resolved_id?: string;
-  transaction_hash?: string;
-}
-
-export type LibraryType = 'track' | 'album' | 'episode' | 'show' | 'audiobook' | 'playlist';
-export const LIBRARY_TYPES: readonly LibraryType[] = ['track', 'album', 'episode', 'show', 'audiobook', 'playlist'];
-
-/** The shape every provider's list items take. `added_at` where the provider says when. */
-export interface NormalizedItem {
-  id: string;
-  type: string;
-  uri: string;
-  name: string;
-  url: string | null;
-  image: string | null;
-  added_at?: string;
-  raw?: unknown;
-}
-
-/** A user's profile, normalized like items (`followers` where known). */
-export interface NormalizedProfile extends NormalizedItem {
-  followers: number | null;
+/** Whether `value` is one of `list` (a provider's types, say), narrowing it to that type. */
+export function oneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
 }
 
 export interface TimestampedId {

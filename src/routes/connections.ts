@@ -2,12 +2,12 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { emit } from '../events/emit';
 import { Problem, validationProblem } from '../http/problem';
-import { providerFor } from '../providers';
+import { providerFor } from '../providers/registry';
 import { problemOnInvalid, requireJson } from '../http/validation';
 import { ConnectionList, ConnectionStatus, ImportBody } from '../schemas/connections';
 import { UserPath, UserProviderPath, problemResponses } from '../schemas/common';
 import { forgetInMemory, vaultFor } from '../tokens/access';
-import { PROVIDERS, type ProviderName } from '../tokens/token-endpoint';
+import { PROVIDERS, type ProviderName } from '../providers/names';
 import type { ConnectionId } from '../tokens/types';
 
 const one = '/v1/users/{user}/connections/{provider}';
@@ -54,8 +54,8 @@ const deleteRoute = createRoute({
   responses: { 204: { description: 'Forgotten' }, ...problemResponses },
 });
 
-function idOf(app: string, params: { user: string; provider: string }): ConnectionId {
-  return { app, user: params.user, provider: params.provider as ProviderName };
+function idOf(app: string, params: { user: string; provider: ProviderName }): ConnectionId {
+  return { app, user: params.user, provider: params.provider };
 }
 
 function notConnected(id: ConnectionId): Problem {

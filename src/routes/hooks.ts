@@ -2,17 +2,22 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { sha256Hex } from '../auth/apps';
 import { readSettings } from '../auth/settings';
 import type { AppEnv } from '../env';
-import { verifySignature } from '../hooks/verify';
+import { verifySignature } from '../auth/webhook-signature';
 import { Problem, validationProblem } from '../http/problem';
 import { problemOnInvalid, zodFieldErrors } from '../http/validation';
 import { once } from '../idempotency/middleware';
 import { ProblemSchema } from '../schemas/common';
-import { type ActionBatch, Actions, runActions } from '../hooks/actions';
+import { objectNames } from '../storage/keys';
+import { runActions } from '../operations/actions';
+import type { ActionsMessage } from '../queues/messages';
+import { Actions } from '../schemas/hooks';
 
 const hookRoute = createRoute({
   method: 'post',
   path: '/v1/hooks/actions',
   tags: ['hooks'],
+  // Public (src/app.ts PUBLIC_ROUTES): the Standard Webhooks signature authenticates the sender.
+  security: [],
   summary: 'Run actions from another system, signed per Standard Webhooks with the app secret; each webhook-id acts once',
   request: {
     query: z.object({
@@ -44,8 +49,8 @@ hooks.openapi(hookRoute, async (c) => {
   if (!verified.ok) {
     throw new Problem(401, 'invalid-signature', `Sign the raw body with the app's action secret (whsec_…, Standard Webhooks): ${verified.reason}.`, {}, { 'www-authenticate': 'Webhook realm="crossfollow"' });
   }
-  const webhookId = c.req.header('webhook-id')!;
-  const response = await once(c.env, `${app}|hook|${webhookId}`, await sha256Hex(raw), async () => {
+  const webhookId = c.req.header('webhook-id') ?? '';
+  const response = await once(c.env, objectNames.hookDelivery(app, webhookId), await sha256Hex(raw), async () => {
     let body: unknown;
     try {
       body = JSON.parse(raw);
@@ -58,15 +63,16 @@ hooks.openapi(hookRoute, async (c) => {
     if (c.req.valid('query').async === '1') {
       // Answered now, run by the queue consumer; batch.completed tells the app the outcome.
       const batchId = `batch_${crypto.randomUUID().replaceAll('-', '')}`;
-      await c.env.ACTIONS.send({ app, batch_id: batchId, actions } satisfies ActionBatch);
+      await c.env.ACTIONS.send({ app, batch_id: batchId, actions } satisfies ActionsMessage);
       return Response.json({ batch_id: batchId, accepted: actions.length }, { status: 202 });
     }
     const results = await runActions(c.env, app, actions);
     // A provider that was down or rate limiting: 503 + Retry-After, so the sender retries this
     // webhook-id (its answer is not kept); the actions that ran are idempotent at the provider.
-    const retryable = results.filter((r) => r.status === 'failed' && (r.problem as { status?: number } | undefined)?.status === 503);
+    const retryable = results.filter((r) => r.status === 'failed' && r.problem.status === 503);
     if (retryable.length) return Response.json({ results }, { status: 503, headers: { 'retry-after': '30' } });
     return Response.json({ results });
   });
-  return response as never;
+  // Built inside `once` so a replay answers byte for byte; @hono/zod-openapi types only c.json answers.
+  return response as ReturnType<typeof c.json<{ results: Record<string, unknown>[] }, 200>>;
 });

@@ -6,12 +6,13 @@ import { emit } from '../events/emit';
 import { Problem } from '../http/problem';
 import { problemOnInvalid, requireJson } from '../http/validation';
 import { DEFAULT_SCOPES, STATE_FORMAT, authorizeUrl, pkceChallenge, randomToken } from '../oauth/providers';
-import { STATE_TTL_MS, type PendingConnect } from '../oauth/state';
+import { oauthStateFor, STATE_TTL_MS, type PendingConnect } from '../oauth/state';
 import { UserProviderPath, problemResponses } from '../schemas/common';
 import { ConnectionStatus } from '../schemas/connections';
 import { AuthorizeBody, AuthorizePath, AuthorizeResponse, CallbackQuery, ConfirmBody } from '../schemas/oauth';
 import { forgetInMemory, vaultFor } from '../tokens/access';
-import { type ProviderName, tokenGrant } from '../tokens/token-endpoint';
+import { tokenGrant } from '../tokens/token-endpoint';
+import { type ProviderName } from '../providers/names';
 
 const authorizeRoute = createRoute({
   method: 'post',
@@ -28,6 +29,8 @@ const callbackRoute = createRoute({
   path: '/v1/oauth/{provider}/callback',
   tags: ['connections'],
   summary: "The provider sends the user here; crossfollow exchanges the code, holds the tokens, and sends the user to return_to with a connect_id to confirm",
+  // Public (src/app.ts PUBLIC_ROUTES): the one-time OAuth state names the app and user.
+  security: [],
   request: { params: AuthorizePath, query: CallbackQuery },
   responses: { 303: { description: 'Back to return_to with crossfollow_status=confirm&connect_id=…, or crossfollow_status=error&error=…' }, 400: problemResponses[422] },
 });
@@ -50,7 +53,7 @@ function redirectUri(env: Env, requestUrl: string, provider: ProviderName): stri
 export const oauth = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
 
 oauth.openapi(authorizeRoute, async (c) => {
-  const { provider } = c.req.valid('param') as { provider: ProviderName };
+  const { provider } = c.req.valid('param');
   const body = c.req.valid('json');
   const app = c.get('appId');
   const settings = await readSettings(c.env, app);
@@ -66,29 +69,31 @@ oauth.openapi(authorizeRoute, async (c) => {
   const url = authorizeUrl(provider, c.env, { state, challenge: await pkceChallenge(verifier), redirectUri: uri, scopes });
   if (!url) throw new Problem(500, 'misconfigured', `The ${provider} client id is not set, so users cannot be sent to connect.`);
   const pending: PendingConnect = { app, user: body.user, provider, verifier, return_to: body.return_to, scopes, redirect_uri: uri, expires_at: Date.now() + STATE_TTL_MS };
-  await c.env.OAUTH_STATE.get(c.env.OAUTH_STATE.idFromName(state)).create(pending);
+  await oauthStateFor(c.env, state).create(pending);
   return c.json({ authorize_url: url, state_expires_at: new Date(pending.expires_at).toISOString(), redirect_uri: uri }, 200);
 });
 
 /** 303 to the app with the outcome in the query; the callback URL (code, state) is not passed on. */
-function backTo(c: Context, pending: PendingConnect, outcome: Record<string, string>): Response {
+function backTo(c: Context, pending: PendingConnect, outcome: Record<string, string>) {
   const target = new URL(pending.return_to);
   for (const [k, v] of Object.entries({ provider: pending.provider, user: pending.user, ...outcome })) target.searchParams.set(k, v);
-  return new Response(null, { status: 303, headers: { location: target.toString(), 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' } });
+  c.header('referrer-policy', 'no-referrer');
+  c.header('cache-control', 'no-store');
+  return c.redirect(target.toString(), 303);
 }
 
 oauth.openapi(callbackRoute, async (c) => {
-  const { provider } = c.req.valid('param') as { provider: ProviderName };
+  const { provider } = c.req.valid('param');
   const query = c.req.valid('query');
   const badState = (detail: string) => new Problem(400, 'invalid-state', `${detail} Start again with POST /v1/connections/${provider}/authorize.`, {}, { 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
   if (!query.state || !STATE_FORMAT.test(query.state)) throw badState('The state is missing or not one crossfollow issued.');
-  const pending = await c.env.OAUTH_STATE.get(c.env.OAUTH_STATE.idFromName(query.state)).consume();
+  const pending = await oauthStateFor(c.env, query.state).consume();
   if (!pending) throw badState('The state is unknown, expired (10 minutes) or already used.');
   if (pending.provider !== provider) throw badState(`The state was issued for ${pending.provider}, not ${provider}.`);
-  if (query.error) return backTo(c, pending, { crossfollow_status: 'error', error: query.error === 'access_denied' ? 'access_denied' : 'provider_error' }) as never;
-  if (!query.code) return backTo(c, pending, { crossfollow_status: 'error', error: 'missing_code' }) as never;
+  if (query.error) return backTo(c, pending, { crossfollow_status: 'error', error: query.error === 'access_denied' ? 'access_denied' : 'provider_error' });
+  if (!query.code) return backTo(c, pending, { crossfollow_status: 'error', error: 'missing_code' });
   const outcome = await tokenGrant(provider, c.env, { grant_type: 'authorization_code', code: query.code, code_verifier: pending.verifier, redirect_uri: pending.redirect_uri });
-  if (outcome.kind !== 'ok') return backTo(c, pending, { crossfollow_status: 'error', error: 'exchange_failed' }) as never;
+  if (outcome.kind !== 'ok') return backTo(c, pending, { crossfollow_status: 'error', error: 'exchange_failed' });
   const id = { app: pending.app, user: pending.user, provider };
   const connectId = randomToken();
   const staged = await vaultFor(c.env, id).stage(connectId, {
@@ -98,12 +103,12 @@ oauth.openapi(callbackRoute, async (c) => {
     expires_at: Date.now() + outcome.grant.expires_in * 1000,
     scope: outcome.grant.scope ?? pending.scopes,
   });
-  if (!staged) return backTo(c, pending, { crossfollow_status: 'error', error: 'server_error' }) as never;
-  return backTo(c, pending, { crossfollow_status: 'confirm', connect_id: connectId }) as never;
+  if (!staged) return backTo(c, pending, { crossfollow_status: 'error', error: 'server_error' });
+  return backTo(c, pending, { crossfollow_status: 'confirm', connect_id: connectId });
 });
 
 oauth.openapi(confirmRoute, async (c) => {
-  const params = c.req.valid('param') as { user: string; provider: ProviderName };
+  const params = c.req.valid('param');
   const id = { app: c.get('appId'), user: params.user, provider: params.provider };
   const result = await vaultFor(c.env, id).confirm(c.req.valid('json').connect_id);
   if (!result) throw new Problem(404, 'not-found', `No pending ${params.provider} connect ${'with this connect_id'} for user '${params.user}' (they last 10 minutes, and belong to the user that started them).`);

@@ -1,18 +1,15 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
-import { Problem } from '../http/problem';
 import { problemOnInvalid } from '../http/validation';
-import { providerFor } from '../providers';
-import { decodeCursor, offsetOf } from '../providers/cursor';
-
-import { playlists, topItems, userProfile } from '../providers/spotify/reads';
+import { listPlaylists } from '../operations/lists';
+import { profileOf } from '../operations/profiles';
+import { topItems, userProfile } from '../providers/spotify/reads';
 import { UserPath, UserProviderPath, problemResponses } from '../schemas/common';
-import { PageResponse } from '../schemas/follows';
+import { pageOrStream } from '../schemas/follows';
 import { Raw } from '../schemas/library';
 import { PlaylistsQuery, ProfileResponse, SpotifyUserPath, TopPath, TopQuery, TopResponse } from '../schemas/spotify';
-import type { ProviderName } from '../tokens/token-endpoint';
 import { UpstreamSession } from '../upstream/session';
-import { ALL_PAGE_SIZE, streamAll } from './stream-all';
+import { listingAnswer } from './respond';
 
 const ok = (schema: z.ZodType, description: string) => ({ 200: { description, content: { 'application/json': { schema } } }, ...problemResponses });
 const RawQuery = z.object({ raw: Raw });
@@ -44,13 +41,7 @@ const topRoute = createRoute({
   responses: ok(TopResponse, 'Top items, normalized, with the next offset'),
 });
 
-const playlistsContent = {
-  200: {
-    description: 'A page of playlists (JSON), or with all=1 one playlist a line and a summary line (NDJSON)',
-    content: { 'application/json': { schema: PageResponse }, 'application/x-ndjson': { schema: { type: 'string' as const } } },
-  },
-  ...problemResponses,
-};
+const playlistsContent = pageOrStream('A page of playlists, normalized, and an opaque next_cursor');
 
 const myPlaylistsRoute = createRoute({
   method: 'get',
@@ -76,10 +67,7 @@ export const profiles = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid 
 
 profiles.openapi(profileRoute, async (c) => {
   const params = c.req.valid('param');
-  const provider = providerFor(params.provider as ProviderName);
-  if (!provider.profile) throw new Problem(422, 'unsupported-operation', `${provider.name} has no profile operation.`, { provider: provider.name, operation: 'profile' });
-  const session = await UpstreamSession.open(c.env, { app: c.get('appId'), user: params.user, provider: provider.name });
-  return c.json({ provider: provider.name, profile: await provider.profile(session, c.req.valid('query').raw === '1') }, 200);
+  return c.json(await profileOf(c.env, { app: c.get('appId'), user: params.user, provider: params.provider }, c.req.valid('query').raw === '1'), 200);
 });
 
 profiles.openapi(otherProfileRoute, async (c) => {
@@ -96,17 +84,8 @@ profiles.openapi(topRoute, async (c) => {
   return c.json({ provider: 'spotify', kind, time_range: query.time_range, ...page }, 200);
 });
 
-async function listPlaylists(env: AppEnv['Bindings'], app: string, user: string, owner: string | null, query: { limit: number; cursor?: string; raw?: string; all?: string }) {
-  const start = offsetOf(decodeCursor(query.cursor));
-  const session = await spotifySession(env, app, user);
-  const raw = query.raw === '1';
-  if (query.all === '1') return streamAll((next) => playlists(session, owner, { limit: ALL_PAGE_SIZE, offset: next === undefined ? start : offsetOf(next), raw }));
-  const page = await playlists(session, owner, { limit: query.limit, offset: start, raw });
-  return Response.json({ provider: 'spotify', type: 'playlist', items: page.items, next_cursor: page.next_cursor });
-}
-
-profiles.openapi(myPlaylistsRoute, async (c) => (await listPlaylists(c.env, c.get('appId'), c.req.valid('param').user, null, c.req.valid('query'))) as never);
+profiles.openapi(myPlaylistsRoute, async (c) => listingAnswer(c, await listPlaylists(c.env, { app: c.get('appId'), user: c.req.valid('param').user }, null, c.req.valid('query'))));
 profiles.openapi(userPlaylistsRoute, async (c) => {
   const { user, id } = c.req.valid('param');
-  return (await listPlaylists(c.env, c.get('appId'), user, id, c.req.valid('query'))) as never;
+  return listingAnswer(c, await listPlaylists(c.env, { app: c.get('appId'), user }, id, c.req.valid('query')));
 });

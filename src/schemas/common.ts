@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { PROVIDERS } from '../tokens/token-endpoint';
+import { PROVIDERS } from '../providers/names';
 
 /** User ids are the app's own names for its users; a safe alphabet keeps them usable in keys and paths. */
 export const UserId = z
@@ -8,7 +8,7 @@ export const UserId = z
   .openapi({ param: { name: 'user', in: 'path' }, example: 'demo' });
 
 export const ProviderParam = z
-  .enum(PROVIDERS as [string, ...string[]])
+  .enum(PROVIDERS)
   .openapi({ param: { name: 'provider', in: 'path' }, example: 'spotify' });
 
 export const UserPath = z.object({ user: UserId });

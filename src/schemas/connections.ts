@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { PROVIDERS } from '../providers/names';
 
 export const ImportBody = z
   .object({
@@ -19,7 +20,7 @@ export const ImportBody = z
 
 export const ConnectionStatus = z
   .object({
-    provider: z.string(),
+    provider: z.enum(PROVIDERS),
     status: z.enum(['active', 'reauth_required']),
     scope: z.array(z.string()),
     access_token_expires_at: z.string(),
@@ -32,5 +33,7 @@ export const ConnectionStatus = z
     reason: z.string().nullable(),
   })
   .openapi('Connection');
+/** What the API may say about a connection: never a token. */
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 
 export const ConnectionList = z.object({ user: z.string(), connections: z.array(ConnectionStatus) }).openapi('Connections');

@@ -1,10 +1,15 @@
 import { z } from '@hono/zod-openapi';
-import { FOLLOW_TYPES } from '../providers/types';
+import { problemResponses } from './common';
 
 /** The most ids one request may carry; the worker splits them into the provider's batch size. */
 export const MAX_IDS = 1000;
 
-export const FollowType = z.enum(FOLLOW_TYPES as ['artist', 'user', 'playlist']).openapi({ example: 'artist' });
+export const FOLLOW_TYPES = ['artist', 'user', 'playlist'] as const;
+export const FollowType = z.enum(FOLLOW_TYPES).openapi({ example: 'artist' });
+export type FollowType = z.infer<typeof FollowType>;
+
+export const ITEM_STATUSES = ['done', 'pending', 'deferred', 'failed', 'skipped'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
 export const FollowBody = z
   .object({
@@ -34,7 +39,7 @@ const ItemProblem = z.object({ type: z.string(), title: z.string(), status: z.nu
 export const ItemResult = z
   .object({
     id: z.string(),
-    status: z.enum(['done', 'pending', 'deferred', 'failed', 'skipped']),
+    status: z.enum(ITEM_STATUSES),
     following: z.boolean().optional(),
     reason: z.string().optional().openapi({ description: 'skipped: duplicate or not-processed; deferred: time-budget when the request ran out of time' }),
     problem: ItemProblem.optional(),
@@ -43,8 +48,14 @@ export const ItemResult = z
     transaction_hash: z.string().optional().openapi({ description: 'Audius: the transaction that made the change' }),
   })
   .openapi('ItemResult');
+/**
+ * One id's outcome. `following` is set by contains; `problem` when `status` is `failed`;
+ * `retry_at` when `deferred`; `resolved_id` when the caller named a user by handle;
+ * `transaction_hash` where the provider gives one.
+ */
+export type ItemResult = z.infer<typeof ItemResult>;
 
-export const Summary = z.object({ done: z.number(), pending: z.number(), deferred: z.number(), failed: z.number(), skipped: z.number() });
+export const Summary = z.object({ done: z.number(), pending: z.number(), deferred: z.number(), failed: z.number(), skipped: z.number() }) satisfies z.ZodType<Record<ItemStatus, number>>;
 
 export const BatchResponse = z
   .object({
@@ -55,6 +66,7 @@ export const BatchResponse = z
     summary: Summary,
   })
   .openapi('BatchResult');
+export type BatchResponse = z.infer<typeof BatchResponse>;
 
 export const NormalizedItem = z
   .object({
@@ -68,9 +80,23 @@ export const NormalizedItem = z
     raw: z.unknown().optional(),
   })
   .openapi('Item');
+/** The shape every provider's list items take. `added_at` where the provider says when. */
+export type NormalizedItem = z.infer<typeof NormalizedItem>;
 
 export const PageResponse = z
   .object({ provider: z.string(), type: z.string(), items: z.array(NormalizedItem), next_cursor: z.string().nullable() })
   .openapi('Page');
+export type PageResponse = z.infer<typeof PageResponse>;
 
 export const FollowersQuery = ListQuery.omit({ type: true });
+
+/** The answers of a list route: a page as JSON, or with all=1 one item a line and a summary line (NDJSON). */
+export function pageOrStream(description: string) {
+  return {
+    200: {
+      description: `${description}; with all=1, one item a line and a last summary line (NDJSON)`,
+      content: { 'application/json': { schema: PageResponse }, 'application/x-ndjson': { schema: z.string() } },
+    },
+    ...problemResponses,
+  };
+}

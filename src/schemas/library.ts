@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { LIBRARY_TYPES } from '../providers/types';
 import { MAX_IDS } from './follows';
 
-export const LibraryType = z.enum(LIBRARY_TYPES as ['track', 'album', 'episode', 'show', 'audiobook', 'playlist']).openapi({ example: 'track' });
+export const LIBRARY_TYPES = ['track', 'album', 'episode', 'show', 'audiobook', 'playlist'] as const;
+export const LibraryType = z.enum(LIBRARY_TYPES).openapi({ example: 'track' });
+export type LibraryType = z.infer<typeof LibraryType>;
 
 const IdList = z.array(z.string().max(256, 'an id is at most 256 characters')).min(1, 'send at least one id').max(MAX_IDS, `send at most ${MAX_IDS} ids in one request`);
 const UriList = z
@@ -44,12 +45,14 @@ export const SaveBody = z
   .strict()
   .superRefine(oneForm)
   .openapi('SaveRequest');
+export type SaveBody = z.infer<typeof SaveBody>;
 
 export const LibraryRefBody = z
   .object({ type: LibraryType.optional(), ids: IdList.optional(), uris: UriList.optional() })
   .strict()
   .superRefine(oneForm)
   .openapi('LibraryItemsRequest');
+export type LibraryRefBody = z.infer<typeof LibraryRefBody>;
 
 export const Limit = z.coerce.number().int('limit is a whole number').min(1, 'limit is at least 1').max(50, 'limit is at most 50').default(20);
 export const Raw = z.enum(['0', '1']).optional().openapi({ description: "1 adds the provider's own object as `raw`" });

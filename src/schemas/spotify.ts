@@ -14,8 +14,11 @@ export const TopPath = z.object({
   kind: z.enum(['artists', 'tracks']).openapi({ param: { name: 'kind', in: 'path' }, example: 'artists' }),
 });
 
+export const TimeRange = z.enum(['short_term', 'medium_term', 'long_term']);
+export type TimeRange = z.infer<typeof TimeRange>;
+
 export const TopQuery = z.object({
-  time_range: z.enum(['short_term', 'medium_term', 'long_term']).default('medium_term'),
+  time_range: TimeRange.default('medium_term'),
   limit: Limit,
   offset: z.coerce.number().int('offset is a whole number').min(0, 'offset is at least 0').max(100_000, 'offset is at most 100000').default(0),
   raw: Raw,
@@ -24,6 +27,8 @@ export const TopQuery = z.object({
 export const PlaylistsQuery = z.object({ limit: Limit, cursor: Cursor, raw: Raw, all: All });
 
 export const Profile = NormalizedItem.extend({ followers: z.number().nullable() }).openapi('Profile');
+/** A user's profile, normalized like items (`followers` where known). */
+export type Profile = z.infer<typeof Profile>;
 export const ProfileResponse = z.object({ provider: z.string(), profile: Profile }).openapi('ProfileResult');
 
 export const TopResponse = z

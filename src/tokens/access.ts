@@ -1,6 +1,7 @@
 import type { Env } from '../env';
 import { decrypt, keyringFrom } from './crypto';
-import { type ConnectionId, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connectionKey } from './types';
+import { type ConnectionId, connectionKey, objectNames, tokensKv } from '../storage/keys';
+import { EXPIRY_MARGIN_MS, type TokenResult } from './types';
 
 /**
  * In-isolate cache in front of KV; bounded in size, and each entry trusted for 30 s only, so
@@ -10,8 +11,9 @@ const memory = new Map<string, { token: string; expiresAt: number; providerUserI
 const MEMORY_LIMIT = 1000;
 const MEMORY_TRUST_MS = 30_000;
 
+/** The connection's TokenVault. */
 export function vaultFor(env: Env, id: ConnectionId) {
-  return env.TOKEN_VAULT.get(env.TOKEN_VAULT.idFromName(connectionKey(id)));
+  return env.TOKEN_VAULT.get(env.TOKEN_VAULT.idFromName(objectNames.tokenVault(id)));
 }
 
 /**
@@ -25,7 +27,7 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
   if (rejected === undefined) {
     const hit = memory.get(key);
     if (hit && hit.freshUntil > now && hit.expiresAt - now > EXPIRY_MARGIN_MS) return { ok: true, token: hit.token, expiresAt: hit.expiresAt, providerUserId: hit.providerUserId };
-    const cached = await env.TOKENS.getWithMetadata<{ expires_at: number; me?: string | null }>(cacheKey(id));
+    const cached = await env.TOKENS.getWithMetadata<{ expires_at: number; me?: string | null }>(tokensKv.access(id));
     if (cached.value && cached.metadata && cached.metadata.expires_at - now > EXPIRY_MARGIN_MS) {
       try {
         const token = await decrypt(await keyringFrom(env.TOKEN_KEYS), cached.value, key);

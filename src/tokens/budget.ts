@@ -1,3 +1,4 @@
+import { vaultStorage } from '../storage/keys';
 import type { BudgetGrant } from './types';
 
 /**
@@ -13,7 +14,7 @@ interface Budget {
 }
 
 
-const budgetKey = (bucket: string) => `budget:${bucket}`;
+const budgetKey = vaultStorage.budget;
 
 /** Takes up to `want` requests from the budget (`limit` per `windowMs`); a window that has ended starts afresh. */
 export async function reserveBudget(storage: DurableObjectStorage, bucket: string, want: number, limit: number, windowMs: number): Promise<BudgetGrant> {

@@ -1,9 +1,7 @@
 import type { Env } from '../env';
-import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from '../upstream/retry';
+import { PROVIDER_LABELS, type ProviderName } from '../providers/names';
+import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from '../net/retry';
 
-export type ProviderName = 'spotify' | 'x' | 'audius';
-export const PROVIDERS: readonly ProviderName[] = ['spotify', 'x', 'audius'];
-export const PROVIDER_LABELS: Record<ProviderName, string> = { spotify: 'Spotify', x: 'X', audius: 'Audius' };
 
 export interface Grant {
   access_token: string;

@@ -1,38 +1,10 @@
-import type { ProviderName } from './token-endpoint';
+import type { ConnectionStatus } from '../schemas/connections';
+import type { ConnectionId } from '../storage/keys';
 
-/** Who a token belongs to. Its `app|user|provider` form names the Durable Object and is the AAD. */
-export interface ConnectionId {
-  app: string;
-  user: string;
-  provider: ProviderName;
-}
+export type { ConnectionId };
 
-export function connectionKey(id: ConnectionId): string {
-  return `${id.app}|${id.user}|${id.provider}`;
-}
-
-/** KV key of a connection's cached, encrypted access token (docs/storage.md). */
-export function cacheKey(id: ConnectionId): string {
-  return `token:${connectionKey(id)}`;
-}
-
-export type ConnectionState = 'active' | 'reauth_required';
-
-/** What the API may say about a connection: never a token. */
-export interface ConnectionStatus {
-  provider: ProviderName;
-  status: ConnectionState;
-  scope: string[];
-  access_token_expires_at: string;
-  has_refresh_token: boolean;
-  provider_user_id: string | null;
-  /** Which TOKEN_KEYS key the tokens are encrypted with, so operators can see a rotation finish. */
-  encryption_key_id: string | null;
-  connected_at: string;
-  updated_at: string;
-  refreshed_at: string | null;
-  reason: string | null;
-}
+export type { ConnectionStatus };
+export type ConnectionState = ConnectionStatus['status'];
 
 export interface ImportInput {
   id: ConnectionId;

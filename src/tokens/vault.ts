@@ -5,13 +5,20 @@ import { emit } from '../events/emit';
 import { refreshGrant, revokeToken, rotatesRefreshTokens } from './token-endpoint';
 import { observeBudget, releaseBudget, reserveBudget } from './budget';
 import { type Stored, toStatus } from './status';
-import { type BudgetGrant, type ConnectionStatus, type ImportInput, type TokenResult, EXPIRY_MARGIN_MS, cacheKey, connectionKey } from './types';
+import { connectionKey, tokensKv, vaultStorage } from '../storage/keys';
+import { type BudgetGrant, type ConnectionStatus, type ImportInput, type TokenResult, EXPIRY_MARGIN_MS } from './types';
 
 
-const RECORD = 'connection';
+declare module '../env' {
+  interface Env {
+    TOKEN_VAULT: DurableObjectNamespace<TokenVault>;
+  }
+}
+
+const RECORD = vaultStorage.connection;
 /** How long OAuth tokens wait for the app's confirmation. */
 const PENDING_TTL_MS = 10 * 60_000;
-const pendingKey = (connectId: string) => `pending:${connectId}`;
+const pendingKey = vaultStorage.pending;
 
 interface Pending {
   input: ImportInput;
@@ -94,7 +101,7 @@ export class TokenVault extends DurableObject<Env> {
   /** Drops staged tokens that were never confirmed. */
   async alarm(): Promise<void> {
     const now = Date.now();
-    const staged = await this.ctx.storage.list<Pending>({ prefix: 'pending:' });
+    const staged = await this.ctx.storage.list<Pending>({ prefix: vaultStorage.pendingPrefix });
     for (const [key, pending] of staged) if (pending.until <= now) await this.ctx.storage.delete(key);
   }
 
@@ -111,7 +118,7 @@ export class TokenVault extends DurableObject<Env> {
     const record = await this.ctx.storage.get<Stored>(RECORD);
     if (!record) return { existed: false, revoked: false };
     await this.ctx.storage.deleteAll();
-    await this.env.TOKENS.delete(cacheKey(record.id));
+    await this.env.TOKENS.delete(tokensKv.access(record.id));
     let revoked = false;
     try {
       const ring = await keyringFrom(this.env.TOKEN_KEYS);
@@ -260,7 +267,7 @@ export class TokenVault extends DurableObject<Env> {
   private async markReauth(record: Stored, reason: string): Promise<TokenResult> {
     const next: Stored = { ...record, status: 'reauth_required', reason, updatedAt: Date.now() };
     await this.ctx.storage.put(RECORD, next);
-    await this.env.TOKENS.delete(cacheKey(record.id));
+    await this.env.TOKENS.delete(tokensKv.access(record.id));
     await emit(this.env, record.id.app, 'connection.reauth_required', { user: record.id.user, provider: record.id.provider, reason });
     return reauth(reason);
   }
@@ -272,7 +279,7 @@ export class TokenVault extends DurableObject<Env> {
 
   private async cacheAccess(record: Stored): Promise<void> {
     const ttl = Math.floor((record.expiresAt - EXPIRY_MARGIN_MS - Date.now()) / 1000);
-    const key = cacheKey(record.id);
+    const key = tokensKv.access(record.id);
     if (ttl < MIN_KV_TTL_S) {
       await this.env.TOKENS.delete(key);
       return;

@@ -1,11 +1,11 @@
 import type { Env } from '../env';
 import { Problem, type ProblemBody, problemBody } from '../http/problem';
 import { accessToken, noteProviderUserId, vaultFor } from '../tokens/access';
-import { connectionKey } from '../tokens/types';
-import { PROVIDER_LABELS } from '../tokens/token-endpoint';
+import { connectionKey } from '../storage/keys';
+import { PROVIDER_LABELS } from '../providers/names';
 import type { BudgetGrant, ConnectionId, TokenResult } from '../tokens/types';
-import { circuitFor } from './circuit';
-import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from './retry';
+import { circuitFor } from '../net/circuit';
+import { fetchWithRetry, isRetryableStatus, parseRetryAfter } from '../net/retry';
 
 export type CallOutcome =
   | { ok: true; status: number; json: unknown; headers: Headers }

@@ -2,7 +2,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { vaultFor } from '../../src/tokens/access';
 import { decrypt, keyringFrom } from '../../src/tokens/crypto';
-import { connectionKey, type ConnectionId } from '../../src/tokens/types';
+import { type ConnectionId, connectionKey } from '../../src/storage/keys';
 import { byToken, call, connect, mockCalls, newApp, refreshTokenSent, unique } from '../support/helpers';
 
 const ME = 'eYZmn'; // the id GET /me answers in openapi/audius.yaml

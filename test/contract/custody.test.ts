@@ -2,7 +2,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { decrypt, keyringFrom } from '../../src/tokens/crypto';
 import { forgetInMemory, vaultFor } from '../../src/tokens/access';
-import { cacheKey, connectionKey, type ConnectionId } from '../../src/tokens/types';
+import { type ConnectionId, connectionKey, tokensKv } from '../../src/storage/keys';
 import type { TokenVault } from '../../src/tokens/vault';
 import { byRefreshToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
 
@@ -26,7 +26,7 @@ async function expireNow(id: ConnectionId) {
     const record = (await state.storage.get<Record>('connection'))!;
     await state.storage.put('connection', { ...record, expiresAt: Date.now() - 1 });
   });
-  await env.TOKENS.delete(cacheKey(id));
+  await env.TOKENS.delete(tokensKv.access(id));
   forgetInMemory(id);
 }
 
@@ -54,7 +54,7 @@ describe('a refresh never overwrites what happened during it', () => {
     expect((await call(key, 'DELETE', '/v1/users/del/connections/spotify')).status).toBe(204);
     await pending;
     expect((await call(key, 'GET', '/v1/users/del/connections/spotify')).status).toBe(404);
-    expect(await env.TOKENS.get(cacheKey({ app, user: 'del', provider: 'spotify' }))).toBeNull();
+    expect(await env.TOKENS.get(tokensKv.access({ app, user: 'del', provider: 'spotify' }))).toBeNull();
     expect(await read({ app, user: 'del', provider: 'spotify' })).toBeUndefined();
   });
 

@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import worker from '../../src/index';
-import type { EventMessage } from '../../src/events/emit';
+import type { EventMessage } from '../../src/queues/messages';
 import { retryDelaySeconds } from '../../src/events/deliver';
 import { BASE, call, newApp, unique } from '../support/helpers';
 

@@ -4,7 +4,7 @@ import worker from '../support/scanned-worker';
 import { describe, expect, inject, it } from 'vitest';
 import { spotify } from '../../src/providers/spotify';
 import { X_FOLLOW_BUDGET, x } from '../../src/providers/x';
-import { resetCircuits } from '../../src/upstream/circuit';
+import { resetCircuits } from '../../src/net/circuit';
 import { UpstreamSession } from '../../src/upstream/session';
 import { byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
 

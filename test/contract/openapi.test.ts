@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { app } from '../../src/index';
+import { app } from '../../src/app';
 import { BASE } from '../support/helpers';
 import committed from '../../client/openapi.json';
 

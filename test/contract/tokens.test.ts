@@ -2,7 +2,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decrypt, keyringFrom } from '../../src/tokens/crypto';
 import { vaultFor } from '../../src/tokens/access';
-import { cacheKey, connectionKey, type ConnectionId } from '../../src/tokens/types';
+import { type ConnectionId, connectionKey, tokensKv } from '../../src/storage/keys';
 import { byRefreshToken, byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
 
 const tokenCalls = (rt: string) => mockCalls('spotify-accounts', byRefreshToken(rt));
@@ -88,7 +88,7 @@ describe('a refresh token Spotify no longer accepts', () => {
     expect(list.connections).toHaveLength(1);
     expect(list.connections[0]!.status).toBe('reauth_required');
     expect(list.connections[0]!.reason).toContain('invalid_grant');
-    expect(await env.TOKENS.get(cacheKey({ app, user: 'fu', provider: 'spotify' }))).toBeNull();
+    expect(await env.TOKENS.get(tokensKv.access({ app, user: 'fu', provider: 'spotify' }))).toBeNull();
   });
 
   it('becomes active again when new tokens are imported', async () => {
@@ -124,7 +124,7 @@ describe('custody', () => {
     }
     const id: ConnectionId = { app, user: 'hu', provider: 'spotify' };
     const record = await stored(id);
-    const cached = await env.TOKENS.get(cacheKey(id));
+    const cached = await env.TOKENS.get(tokensKv.access(id));
     const everything = [...bodies, ...logged, JSON.stringify(record), cached ?? ''].join('\n');
     expect(everything).not.toContain(at);
     expect(everything).not.toContain(rt);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { forgetInMemory, vaultFor } from '../../src/tokens/access';
 import { observeBudget, releaseBudget, reserveBudget } from '../../src/tokens/budget';
 import { decrypt, keyringFrom } from '../../src/tokens/crypto';
-import { cacheKey, connectionKey, type ConnectionId } from '../../src/tokens/types';
+import { type ConnectionId, connectionKey, tokensKv } from '../../src/storage/keys';
 import { byRefreshToken, byToken, call, connect, mockCalls, newApp, refreshTokenSent, unique } from '../support/helpers';
 
 const ME = '2244994945'; // the id GET /2/users/me answers in openapi/x.yaml
@@ -241,7 +241,7 @@ describe('X refresh tokens rotate on every refresh', () => {
       const record = (await state.storage.get<{ expiresAt: number }>('connection'))!;
       await state.storage.put('connection', { ...record, expiresAt: Date.now() - 1 });
     });
-    await env.TOKENS.delete(cacheKey(id));
+    await env.TOKENS.delete(tokensKv.access(id));
     forgetInMemory(id);
     expect((await call(key, 'POST', '/v1/users/rot/x/follows/contains', { type: 'user', ids: ['42'] })).status).toBe(200);
     expect(await mockCalls('x-api', byRefreshToken(second))).toHaveLength(1);

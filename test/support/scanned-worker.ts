@@ -1,14 +1,13 @@
 /**
- * The worker as the tests run it: src/index.ts unchanged, with the secret scan (secret-scan.ts)
+ * The worker as the tests run it: src/dev/entry.ts unchanged, with the secret scan (secret-scan.ts)
  * watching its requests, responses, outbound calls and console. Production never loads this file.
  */
-import worker from '../../src/index';
+import worker from '../../src/dev/entry';
 import type { Env } from '../../src/env';
-import type { EventMessage } from '../../src/events/emit';
-import type { ActionBatch } from '../../src/hooks/actions';
+import type { QueueMessages } from '../../src/queues/messages';
 import { inspect, learn, learnAuthorization, learnFields, learnForm, scanState } from './secret-scan';
 
-export { IdempotencyStore, OAuthState, TokenVault } from '../../src/index';
+export { IdempotencyStore, OAuthState, TokenVault } from '../../src/dev/entry';
 
 const watched = globalThis as { __crossfollowWatched?: boolean };
 if (!watched.__crossfollowWatched) {
@@ -77,4 +76,4 @@ export default {
     return response;
   },
   queue: worker.queue,
-} satisfies ExportedHandler<Env, EventMessage | ActionBatch>;
+} satisfies ExportedHandler<Env, QueueMessages[keyof QueueMessages]>;

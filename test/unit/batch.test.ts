@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunk, mapConcurrent } from '../../src/upstream/batch';
+import { chunk, mapConcurrent } from '../../src/net/batch';
 
 describe('chunk', () => {
   it('splits 120 ids into 50, 50 and 20, in order', () => {

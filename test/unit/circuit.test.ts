@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Circuit } from '../../src/upstream/circuit';
+import { Circuit } from '../../src/net/circuit';
 
 describe('circuit breaker', () => {
   it('opens after 5 failures in a row from two connections, fails fast, then lets one probe through', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchWithRetry, parseRetryAfter } from '../../src/upstream/retry';
+import { fetchWithRetry, parseRetryAfter } from '../../src/net/retry';
 
 /** A fake upstream answering from a script, and a clock that only moves when we sleep. */
 function fake(script: (Response | Error)[]) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { verifySignature } from '../../src/hooks/verify';
+import { verifySignature } from '../../src/auth/webhook-signature';
 
 // The Standard Webhooks specification's published test vector.
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

@@ -1,7 +1,7 @@
 import { Problem } from '../../http/problem';
 import type { CallOutcome, UpstreamSession } from '../../upstream/session';
 import { AUDIUS_ID } from './items';
-import { mapConcurrent } from '../../upstream/batch';
+import { mapConcurrent } from '../../net/batch';
 import { concurrencyOf, itemFailure } from '../batches';
 import type { ItemResult } from '../types';
 

@@ -1,4 +1,5 @@
-import type { FollowType, LibraryType } from '../types';
+import type { FollowType } from '../../schemas/follows';
+import type { LibraryType } from '../../schemas/library';
 
 /** Spotify ids of artists, playlists, tracks... are 22 base62 characters. */
 export const BASE62_ID = /^[0-9A-Za-z]{22}$/;

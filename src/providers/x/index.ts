@@ -1,6 +1,6 @@
 import { Problem, problemBody } from '../../http/problem';
-import { mapConcurrent } from '../../upstream/batch';
-import { parseRetryAfter } from '../../upstream/retry';
+import { mapConcurrent } from '../../net/batch';
+import { parseRetryAfter } from '../../net/retry';
 import type { CallOutcome, UpstreamSession } from '../../upstream/session';
 import { concurrencyOf, itemFailure, resultsInBatches } from '../batches';
 import { encodeCursor } from '../cursor';

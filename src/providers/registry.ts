@@ -1,4 +1,4 @@
-import type { ProviderName } from '../tokens/token-endpoint';
+import type { ProviderName } from './names';
 import { audius } from './audius';
 import { spotify } from './spotify';
 import type { Provider } from './types';

@@ -1,8 +1,8 @@
-import type { Env } from './env';
-import { registerAppKey } from './auth/apps';
-import { vaultFor } from './tokens/access';
-import { DEFAULT_SCOPES } from './oauth/providers';
-import { PROVIDERS } from './tokens/token-endpoint';
+import type { Env } from '../env';
+import { registerAppKey } from '../auth/apps';
+import { vaultFor } from '../tokens/access';
+import { DEFAULT_SCOPES } from '../oauth/providers';
+import { PROVIDERS } from '../providers/names';
 
 /** Local `npm start` only: what README "Try it" relies on. Never set in a deployment. */
 export const DEMO = {

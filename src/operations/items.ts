@@ -1,14 +1,15 @@
 import type { Env } from '../env';
 import { type FieldError, validationProblem } from '../http/problem';
 import type { ItemResult } from '../providers/types';
-import type { ConnectionId } from '../tokens/types';
+import type { BatchResponse } from '../schemas/follows';
+import type { ConnectionId } from '../storage/keys';
 import { UpstreamSession } from '../upstream/session';
-import { deferredHeaders, dedupe, failureOf, summarize } from './results';
-import type { Context } from 'hono';
+import { dedupe, failureOf, summarize } from './results';
 
-export interface BatchRequest {
+/** One operation over many items for one connection (a follow of 1000 artists, say). */
+export interface ItemsRequest {
   id: ConnectionId;
-  operation: 'follow' | 'unfollow' | 'contains' | 'save' | 'remove';
+  operation: BatchResponse['operation'];
   /** The item type, or null when the items are URIs that name their own types. */
   type: string | null;
   ids: string[];
@@ -16,14 +17,16 @@ export interface BatchRequest {
   check: (id: string) => string | null;
   /** JSON Pointer of the id list in the body, for problems (`/ids`, `/uris`, `/items`). */
   pointer: string;
+  /** Runs the provider's calls (in batches of its size) over the ids, once each. */
   run: (session: UpstreamSession, unique: string[]) => Promise<ItemResult[]>;
 }
 
 /**
- * Validates every id, drops duplicates, opens the connection's session and runs the batches,
- * then answers one result per id in the caller's order — or the telling problem, with results.
+ * Validates every id, drops duplicates, opens the connection's session and runs the provider's
+ * calls, then answers one result per id in the caller's order — or throws the telling problem,
+ * which still carries every result.
  */
-export async function runBatch(env: Env, req: BatchRequest) {
+export async function runItems(env: Env, req: ItemsRequest): Promise<BatchResponse> {
   const errors: FieldError[] = [];
   req.ids.forEach((id, i) => {
     const why = req.check(id);
@@ -32,14 +35,9 @@ export async function runBatch(env: Env, req: BatchRequest) {
   if (errors.length) throw validationProblem(errors);
   const { unique, expand } = dedupe(req.ids);
   const session = await UpstreamSession.open(env, req.id);
-  const all = expand(await req.run(session, unique));
-  const answer = { provider: req.id.provider, operation: req.operation, type: req.type, results: all, summary: summarize(all) };
-  const failure = failureOf(all, answer);
+  const results = expand(await req.run(session, unique));
+  const answer: BatchResponse = { provider: req.id.provider, operation: req.operation, type: req.type, results, summary: summarize(results) };
+  const failure = failureOf(results, answer);
   if (failure) throw failure;
   return answer;
-}
-
-/** 200 with the batch answer; `Retry-After` when items were deferred to a later rate window. */
-export function answer(c: Context, body: Awaited<ReturnType<typeof runBatch>>) {
-  return c.json(body, 200, deferredHeaders(body.results));
 }

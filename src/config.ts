@@ -1,0 +1,78 @@
+import type { Env } from './env';
+
+/** The worker's settings, parsed from its vars and secrets once per `env` object. */
+export interface Config {
+  spotify: {
+    apiUrl: string;
+    accountsUrl: string;
+    clientId?: string;
+    clientSecret?: string;
+    /** `library` (the February 2026 `/me/library` family, default) or `legacy` (per-type endpoints). */
+    endpoints: 'library' | 'legacy';
+  };
+  x: {
+    apiUrl: string;
+    /** X's authorize page (it is not on api.x.com). */
+    authorizeUrl: string;
+    clientId?: string;
+    /** With it the client is confidential (Basic auth on token requests). */
+    clientSecret?: string;
+  };
+  audius: {
+    apiUrl: string;
+    /** The app's API key: the OAuth client_id, and sent on reads (higher rate limits). */
+    apiKey?: string;
+  };
+  /** How many upstream calls of one request run at once (UPSTREAM_CONCURRENCY, 1-16, default 4). */
+  upstreamConcurrency: number;
+  /** Milliseconds one request may spend on upstream calls (REQUEST_BUDGET_MS, 100-300000, default 25000). */
+  requestBudgetMs: number;
+  /** The worker's public origin, for OAuth redirect URIs; the request's own origin when unset. */
+  publicUrl?: string;
+  /** Enables the operator routes under /admin. */
+  adminToken?: string;
+  /** `kid:base64(32 bytes)`, comma-separated; the first key encrypts, all decrypt. */
+  tokenKeys?: string;
+  /** Tests only: the `Prefer` header the mocks get (set by the dev entry, never in production). */
+  upstreamPrefer?: string;
+}
+
+const parsed = new WeakMap<Env, Config>();
+
+function intIn(value: string | undefined, min: number, max: number, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+}
+
+const optional = (value: string | undefined) => (value ? value : undefined);
+
+/**
+ * The typed settings of `env`. A value out of range falls back to its documented default rather
+ * than failing every request.
+ *
+ * @example
+ * const { requestBudgetMs } = configOf(env);
+ */
+export function configOf(env: Env): Config {
+  let config = parsed.get(env);
+  if (config) return config;
+  config = {
+    spotify: {
+      apiUrl: env.SPOTIFY_API_URL,
+      accountsUrl: env.SPOTIFY_ACCOUNTS_URL,
+      clientId: optional(env.SPOTIFY_CLIENT_ID),
+      clientSecret: optional(env.SPOTIFY_CLIENT_SECRET),
+      endpoints: env.SPOTIFY_ENDPOINTS === 'legacy' ? 'legacy' : 'library',
+    },
+    x: { apiUrl: env.X_API_URL, authorizeUrl: env.X_AUTHORIZE_URL, clientId: optional(env.X_CLIENT_ID), clientSecret: optional(env.X_CLIENT_SECRET) },
+    audius: { apiUrl: env.AUDIUS_API_URL, apiKey: optional(env.AUDIUS_API_KEY) },
+    upstreamConcurrency: intIn(env.UPSTREAM_CONCURRENCY, 1, 16, 4),
+    requestBudgetMs: intIn(env.REQUEST_BUDGET_MS, 100, 300_000, 25_000),
+    publicUrl: optional(env.PUBLIC_URL),
+    adminToken: optional(env.ADMIN_TOKEN),
+    tokenKeys: optional(env.TOKEN_KEYS),
+    upstreamPrefer: env.CROSSFOLLOW_TEST_PREFER === 'on' ? optional(env.UPSTREAM_PREFER) : undefined,
+  };
+  parsed.set(env, config);
+  return config;
+}

@@ -1,0 +1,43 @@
+import type { Env } from '../env';
+import { emit } from '../events/emit';
+import { Problem } from '../http/problem';
+import type { ActionsMessage } from '../queues/messages';
+import type { Action } from '../schemas/hooks';
+import { runFollows } from './follows';
+import { runLibrary } from './library';
+
+/** Runs each action as its route would, one result per action; a refused action fails alone. */
+export async function runActions(env: Env, app: string, actions: Action[]) {
+  const results = [];
+  for (const action of actions) {
+    const target = { app, user: action.user, provider: action.provider };
+    const input = { type: action.type, ids: action.ids };
+    const outcome = { op: action.op, user: action.user, provider: action.provider };
+    try {
+      const answer = action.op === 'follow' || action.op === 'unfollow' ? await runFollows(env, target, input, action.op) : await runLibrary(env, target, input, action.op);
+      results.push({ ...outcome, status: 'done' as const, summary: answer.summary, results: answer.results });
+    } catch (err) {
+      if (!(err instanceof Problem)) throw err;
+      results.push({ ...outcome, status: 'failed' as const, problem: err.body() });
+    }
+  }
+  return results;
+}
+
+/**
+ * The consumer of queued hook actions: runs them, then tells the app with batch.completed.
+ * At-least-once: a crash after some actions ran repeats them on the retry, which is harmless
+ * (follows and saves are idempotent at the providers); the event is sent only after all ran.
+ */
+export async function runQueuedActions(batch: MessageBatch<ActionsMessage>, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    try {
+      const { app, batch_id, actions } = message.body;
+      const results = await runActions(env, app, actions);
+      if (!(await emit(env, app, 'batch.completed', { batch_id, results }))) throw new Error('batch.completed not queued');
+      message.ack();
+    } catch {
+      message.retry({ delaySeconds: 30 });
+    }
+  }
+}

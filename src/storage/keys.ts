@@ -1,0 +1,56 @@
+/**
+ * Every name crossfollow stores under: KV keys, Durable Object names and the storage keys inside
+ * each object. docs/storage.md describes each one, in this order; nothing else builds a key.
+ */
+import type { ProviderName } from '../providers/names';
+
+/** Who a token belongs to. Its `app|user|provider` form names the TokenVault and is the AAD. */
+export interface ConnectionId {
+  app: string;
+  user: string;
+  provider: ProviderName;
+}
+
+/** `app|user|provider`: the TokenVault's name, the tokens' additional data, the circuit's source. */
+export function connectionKey(id: ConnectionId): string {
+  return `${id.app}|${id.user}|${id.provider}`;
+}
+
+/** KV `APPS`. */
+export const appsKv = {
+  /** An API key's record, found by the first 16 hex characters of its SHA-256. */
+  apiKey: (keySha256: string) => `apikey:${keySha256.slice(0, 16)}`,
+  /** An app's settings (return_to, webhook_url, encrypted webhook secrets). */
+  settings: (app: string) => `app:${app}`,
+};
+
+/** KV `TOKENS`: a connection's cached, encrypted access token. */
+export const tokensKv = {
+  access: (id: ConnectionId) => `token:${connectionKey(id)}`,
+};
+
+/** Durable Object names (`idFromName`). */
+export const objectNames = {
+  tokenVault: connectionKey,
+  /** An `Idempotency-Key` of an app. */
+  idempotencyKey: (app: string, key: string) => `${app}|key|${key}`,
+  /** A `webhook-id` of an app's inbound hook. */
+  hookDelivery: (app: string, webhookId: string) => `${app}|hook|${webhookId}`,
+  /** An OAuth `state`. */
+  oauthState: (state: string) => state,
+};
+
+/** Storage keys inside a TokenVault. */
+export const vaultStorage = {
+  connection: 'connection',
+  pending: (connectId: string) => `pending:${connectId}`,
+  pendingPrefix: 'pending:',
+  budget: (bucket: string) => `budget:${bucket}`,
+};
+
+/** Storage keys inside an IdempotencyStore and an OAuthState. */
+export const idempotencyStorage = { entry: 'entry' };
+export const oauthStateStorage = { pending: 'pending' };
+
+/** Additional data of an app's encrypted webhook secrets. */
+export const settingsSecretAad = (app: string, kind: 'event' | 'action') => `${app}|${kind}-secret`;
