@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { configOf } from '../config';
 import type { AppEnv } from '../env';
 import { Problem } from '../http/problem';
 import { sha256Hex } from './apps';
@@ -13,7 +14,7 @@ import { sha256Hex } from './apps';
  */
 export function adminAuth(): MiddlewareHandler<AppEnv> {
   return async function adminAuthMiddleware(c, next) {
-    const secret = c.env.ADMIN_TOKEN;
+    const secret = configOf(c.env).adminToken;
     if (!secret) throw new Problem(404, 'not-found', 'Operator routes are off: set the ADMIN_TOKEN secret to use them.');
     const given = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
     const enc = new TextEncoder();

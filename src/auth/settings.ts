@@ -1,3 +1,4 @@
+import { configOf } from '../config';
 import type { Env } from '../env';
 import { decrypt, encrypt, keyIdOf, keyringFrom } from '../tokens/crypto';
 import { Problem } from '../http/problem';
@@ -36,7 +37,7 @@ const aad = settingsSecretAad;
 export async function readSettings(env: Env, app: string): Promise<AppSettings> {
   const stored = await env.APPS.get<StoredSettings>(key(app), 'json');
   if (!stored) return { return_to: [], webhook_url: null, event_secrets: [], action_secrets: [] };
-  const ring = await keyringFrom(env.TOKEN_KEYS);
+  const ring = await keyringFrom(configOf(env).tokenKeys);
   const open = (list: string[] | undefined, kind: 'event' | 'action') =>
     Promise.all(
       (list ?? []).map((s) =>
@@ -52,7 +53,7 @@ export async function readSettings(env: Env, app: string): Promise<AppSettings> 
 }
 
 export async function writeSettings(env: Env, app: string, settings: AppSettings): Promise<void> {
-  const ring = await keyringFrom(env.TOKEN_KEYS);
+  const ring = await keyringFrom(configOf(env).tokenKeys);
   const seal = (list: string[], kind: 'event' | 'action') => Promise.all(list.map((s) => encrypt(ring, s, aad(app, kind))));
   const stored: StoredSettings = {
     return_to: settings.return_to,

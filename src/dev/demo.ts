@@ -1,7 +1,8 @@
+import { configOf } from '../config';
 import type { Env } from '../env';
 import { registerAppKey } from '../auth/apps';
 import { vaultFor } from '../tokens/access';
-import { DEFAULT_SCOPES } from '../oauth/providers';
+import { providerFor } from '../providers/registry';
 import { PROVIDERS } from '../providers/names';
 
 /** Local `npm start` only: what README "Try it" relies on. Never set in a deployment. */
@@ -26,7 +27,8 @@ const LOOPBACK = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/
  * mistake still talks to the real services, and so never opens the public demo key.
  */
 export function isLocalDemo(env: Env): boolean {
-  return env.CROSSFOLLOW_LOCAL_DEMO === 'on' && [env.SPOTIFY_API_URL, env.SPOTIFY_ACCOUNTS_URL, env.X_API_URL, env.AUDIUS_API_URL].every((u) => LOOPBACK.test(u));
+  const { spotify, x, audius } = configOf(env);
+  return env.CROSSFOLLOW_LOCAL_DEMO === 'on' && [spotify.apiUrl, spotify.accountsUrl, x.apiUrl, audius.apiUrl].every((u) => LOOPBACK.test(u));
 }
 
 /** Seeds the demo app key and the demo user's connections once per isolate, where absent. */
@@ -37,7 +39,7 @@ export function seedDemo(env: Env): Promise<void> {
       const id = { app: DEMO.app, user: DEMO.user, provider };
       const vault = vaultFor(env, id);
       if (await vault.status()) continue;
-      const put = await vault.put({ id, ...DEMO.tokens[provider], expires_at: Date.now() + 3600_000, scope: DEFAULT_SCOPES[provider] });
+      const put = await vault.put({ id, ...DEMO.tokens[provider], expires_at: Date.now() + 3600_000, scope: providerFor(provider).oauth.defaultScopes });
       if (!put.ok) throw new Error(put.detail);
     }
   })().catch((err) => {

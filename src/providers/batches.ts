@@ -5,9 +5,9 @@ import type { ItemResult } from './types';
 
 type BatchCall = (batch: string[]) => Promise<CallOutcome>;
 
+/** How many calls of one request run at once (UPSTREAM_CONCURRENCY). */
 export function concurrencyOf(session: UpstreamSession): number {
-  const n = Number(session.env.UPSTREAM_CONCURRENCY);
-  return Number.isInteger(n) && n >= 1 && n <= 16 ? n : 4;
+  return session.config.upstreamConcurrency;
 }
 
 /**

@@ -4,6 +4,7 @@ import { spotify } from './spotify';
 import type { Provider } from './types';
 import { x } from './x';
 
+/** Every provider, by name: a new provider is one folder and one entry here (docs/architecture.md). */
 const registry: Record<ProviderName, Provider> = { spotify, x, audius };
 
 export function providerFor(name: ProviderName): Provider {

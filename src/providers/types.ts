@@ -1,6 +1,7 @@
 import type { FollowType, ItemResult, NormalizedItem } from '../schemas/follows';
 import type { LibraryType } from '../schemas/library';
 import type { Profile } from '../schemas/spotify';
+import type { ProviderOAuth } from '../oauth/client';
 import type { UpstreamSession } from '../upstream/session';
 import type { ProviderName } from './names';
 
@@ -61,6 +62,8 @@ export interface LibraryAdapter {
 /** One adapter a provider. Ids reach it validated (`checkId`) and without duplicates. */
 export interface Provider {
   readonly name: ProviderName;
+  /** Everything OAuth the provider knows (its `oauth.ts`). */
+  readonly oauth: ProviderOAuth;
   readonly followTypes: readonly FollowType[];
   /** Types whose follows the provider can list. */
   readonly listTypes: readonly FollowType[];

@@ -5,13 +5,15 @@ import type { AppEnv, Env } from '../env';
 import { emit } from '../events/emit';
 import { Problem } from '../http/problem';
 import { problemOnInvalid, requireJson } from '../http/validation';
-import { DEFAULT_SCOPES, STATE_FORMAT, authorizeUrl, pkceChallenge, randomToken } from '../oauth/providers';
+import { configOf } from '../config';
+import { authorizeUrl, tokenGrant } from '../oauth/client';
+import { STATE_FORMAT, pkceChallenge, randomToken } from '../oauth/pkce';
+import { providerFor } from '../providers/registry';
 import { oauthStateFor, STATE_TTL_MS, type PendingConnect } from '../oauth/state';
 import { UserProviderPath, problemResponses } from '../schemas/common';
 import { ConnectionStatus } from '../schemas/connections';
 import { AuthorizeBody, AuthorizePath, AuthorizeResponse, CallbackQuery, ConfirmBody } from '../schemas/oauth';
 import { forgetInMemory, vaultFor } from '../tokens/access';
-import { tokenGrant } from '../tokens/token-endpoint';
 import { type ProviderName } from '../providers/names';
 
 const authorizeRoute = createRoute({
@@ -47,7 +49,7 @@ const confirmRoute = createRoute({
 
 /** One redirect URI per provider, so a code can never be taken to another provider (mix-up). */
 function redirectUri(env: Env, requestUrl: string, provider: ProviderName): string {
-  return `${env.PUBLIC_URL ?? new URL(requestUrl).origin}/v1/oauth/${provider}/callback`;
+  return `${configOf(env).publicUrl ?? new URL(requestUrl).origin}/v1/oauth/${provider}/callback`;
 }
 
 export const oauth = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
@@ -64,9 +66,10 @@ oauth.openapi(authorizeRoute, async (c) => {
   }
   const state = randomToken();
   const verifier = randomToken();
-  const scopes = body.scopes?.join(' ') ?? DEFAULT_SCOPES[provider];
+  const { oauth } = providerFor(provider);
+  const scopes = body.scopes?.join(' ') ?? oauth.defaultScopes;
   const uri = redirectUri(c.env, c.req.url, provider);
-  const url = authorizeUrl(provider, c.env, { state, challenge: await pkceChallenge(verifier), redirectUri: uri, scopes });
+  const url = authorizeUrl(oauth, configOf(c.env), { state, challenge: await pkceChallenge(verifier), redirectUri: uri, scopes });
   if (!url) throw new Problem(500, 'misconfigured', `The ${provider} client id is not set, so users cannot be sent to connect.`);
   const pending: PendingConnect = { app, user: body.user, provider, verifier, return_to: body.return_to, scopes, redirect_uri: uri, expires_at: Date.now() + STATE_TTL_MS };
   await oauthStateFor(c.env, state).create(pending);
@@ -92,7 +95,7 @@ oauth.openapi(callbackRoute, async (c) => {
   if (pending.provider !== provider) throw badState(`The state was issued for ${pending.provider}, not ${provider}.`);
   if (query.error) return backTo(c, pending, { crossfollow_status: 'error', error: query.error === 'access_denied' ? 'access_denied' : 'provider_error' });
   if (!query.code) return backTo(c, pending, { crossfollow_status: 'error', error: 'missing_code' });
-  const outcome = await tokenGrant(provider, c.env, { grant_type: 'authorization_code', code: query.code, code_verifier: pending.verifier, redirect_uri: pending.redirect_uri });
+  const outcome = await tokenGrant(provider, providerFor(provider).oauth, configOf(c.env), { grant_type: 'authorization_code', code: query.code, code_verifier: pending.verifier, redirect_uri: pending.redirect_uri });
   if (outcome.kind !== 'ok') return backTo(c, pending, { crossfollow_status: 'error', error: 'exchange_failed' });
   const id = { app: pending.app, user: pending.user, provider };
   const connectId = randomToken();

@@ -1,3 +1,4 @@
+import { configOf } from '../config';
 import type { Env } from '../env';
 import { decrypt, keyringFrom } from './crypto';
 import { type ConnectionId, connectionKey, objectNames, tokensKv } from '../storage/keys';
@@ -30,7 +31,7 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
     const cached = await env.TOKENS.getWithMetadata<{ expires_at: number; me?: string | null }>(tokensKv.access(id));
     if (cached.value && cached.metadata && cached.metadata.expires_at - now > EXPIRY_MARGIN_MS) {
       try {
-        const token = await decrypt(await keyringFrom(env.TOKEN_KEYS), cached.value, key);
+        const token = await decrypt(await keyringFrom(configOf(env).tokenKeys), cached.value, key);
         const result = { ok: true as const, token, expiresAt: cached.metadata.expires_at, providerUserId: cached.metadata.me ?? null };
         remember(key, result);
         return result;

@@ -2,7 +2,9 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import { DecryptError, KeyringError, type Keyring, decrypt, encrypt, keyIdOf, keyringFrom } from './crypto';
 import { emit } from '../events/emit';
-import { refreshGrant, revokeToken, rotatesRefreshTokens } from './token-endpoint';
+import { configOf } from '../config';
+import { revokeToken, tokenGrant } from '../oauth/client';
+import { providerFor } from '../providers/registry';
 import { observeBudget, releaseBudget, reserveBudget } from './budget';
 import { type Stored, toStatus } from './status';
 import { connectionKey, tokensKv, vaultStorage } from '../storage/keys';
@@ -121,10 +123,12 @@ export class TokenVault extends DurableObject<Env> {
     await this.env.TOKENS.delete(tokensKv.access(record.id));
     let revoked = false;
     try {
-      const ring = await keyringFrom(this.env.TOKEN_KEYS);
+      const ring = await keyringFrom(configOf(this.env).tokenKeys);
       const aad = connectionKey(record.id);
-      const refresh = record.refresh ? await revokeToken(record.id.provider, this.env, await decrypt(ring, record.refresh, aad), 'refresh_token') : true;
-      const access = await revokeToken(record.id.provider, this.env, await decrypt(ring, record.access, aad), 'access_token');
+      const { oauth } = providerFor(record.id.provider);
+      const config = configOf(this.env);
+      const refresh = record.refresh ? await revokeToken(oauth, config, await decrypt(ring, record.refresh, aad), 'refresh_token') : true;
+      const access = await revokeToken(oauth, config, await decrypt(ring, record.access, aad), 'access_token');
       revoked = refresh && access;
     } catch {
       // Unreadable tokens cannot be revoked, but are forgotten all the same.
@@ -186,7 +190,8 @@ export class TokenVault extends DurableObject<Env> {
     } catch (err) {
       return this.failUnreadable(record, err);
     }
-    const outcome = await refreshGrant(record.id.provider, this.env, refreshToken);
+    const { oauth } = providerFor(record.id.provider);
+    const outcome = await tokenGrant(record.id.provider, oauth, configOf(this.env), { grant_type: 'refresh_token', refresh_token: refreshToken });
     if (outcome.kind === 'invalid_grant') return this.markReauth(record, outcome.detail);
     if (outcome.kind !== 'ok') return { ok: false, reason: outcome.kind, detail: outcome.detail, retryAfter: outcome.kind === 'unavailable' ? outcome.retryAfter : undefined };
     const now = Date.now();
@@ -197,7 +202,7 @@ export class TokenVault extends DurableObject<Env> {
       // provider's old token is spent: without a new one the connection will need the user again.
       refresh: outcome.grant.refresh_token
         ? await encrypt(ring, outcome.grant.refresh_token, aad)
-        : rotatesRefreshTokens(record.id.provider)
+        : oauth.rotatesRefreshTokens
           ? null
           : await encrypt(ring, refreshToken, aad),
       expiresAt: now + outcome.grant.expires_in * 1000,
@@ -256,7 +261,7 @@ export class TokenVault extends DurableObject<Env> {
 
   private async keyring(): Promise<{ ok: true; ring: Keyring } | { ok: false; detail: string }> {
     try {
-      return { ok: true, ring: await keyringFrom(this.env.TOKEN_KEYS) };
+      return { ok: true, ring: await keyringFrom(configOf(this.env).tokenKeys) };
     } catch (err) {
       // A KeyringError would reach the worker as a plain Error over RPC; say it as data instead.
       if (err instanceof KeyringError) return { ok: false, detail: err.message };

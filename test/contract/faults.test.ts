@@ -170,7 +170,7 @@ describe('X budget slots', () => {
     const results = await x.follow(session, 'user', ['2001', '2002', '2003'], {});
     expect(results.map((r) => r.problem?.detail)).toEqual(Array(3).fill(expect.stringContaining('holding calls back')));
     // None was sent, so the whole window is still the user's.
-    expect((await session.reserve('x:follow', 50, X_FOLLOW_BUDGET.limit, X_FOLLOW_BUDGET.windowMs)).granted).toBe(50);
+    expect((await session.budget.reserve('x:follow', 50, X_FOLLOW_BUDGET.limit, X_FOLLOW_BUDGET.windowMs)).granted).toBe(50);
     resetCircuits();
   });
 });

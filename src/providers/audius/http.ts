@@ -1,32 +1,30 @@
-import { Problem } from '../../http/problem';
 import type { CallOutcome, UpstreamSession } from '../../upstream/session';
 import { AUDIUS_ID } from './items';
 import { mapConcurrent } from '../../net/batch';
 import { concurrencyOf, itemFailure } from '../batches';
+import { ownId } from '../lookups';
 import type { ItemResult } from '../types';
 
-export const api = (session: UpstreamSession, path: string) => `${session.env.AUDIUS_API_URL}${path}`;
+export const api = (session: UpstreamSession, path: string) => `${session.config.audius.apiUrl}${path}`;
 
-/** Every call names the app with its API key when one is configured (higher rate limits). */
-/** `attempts: 1` for writes: an Audius write is a transaction, and a retry could send it twice. */
+/**
+ * Every call names the app with its API key when one is configured (higher rate limits).
+ * `attempts: 1` for writes: an Audius write is a transaction, and a retry could send it twice. */
 export function call(session: UpstreamSession, method: string, path: string, attempts?: number): Promise<CallOutcome> {
   return session.call(method, api(session, path), undefined, { ...keyed(session), ...(attempts ? { attempts } : {}) });
 }
 
-const keyed = (session: UpstreamSession) => (session.env.AUDIUS_API_KEY ? { headers: { 'x-api-key': session.env.AUDIUS_API_KEY } } : {});
+const keyed = (session: UpstreamSession) => {
+  const key = session.config.audius.apiKey;
+  return key ? { headers: { 'x-api-key': key } } : {};
+};
 
 export function getJson<T>(session: UpstreamSession, path: string): Promise<T> {
   return session.getJson<T>(api(session, path), keyed(session));
 }
 
 /** The connected user's Audius id, looked up once per connection (`GET /me`). */
-export function me(session: UpstreamSession): Promise<string> {
-  return session.providerUserId(async () => {
-    const id = (await getJson<{ data?: { id?: string } }>(session, '/me')).data?.id;
-    if (!id || !AUDIUS_ID.test(id)) throw new Problem(502, 'upstream-error', 'Audius answered GET /me without a valid user id.');
-    return id;
-  });
-}
+export const me = (session: UpstreamSession) => ownId(session, '/me', AUDIUS_ID, (path) => getJson(session, path));
 
 /** `?id=a&id=b` as Audius's bulk lookups want them. */
 export const idQuery = (ids: string[]) => ids.map((id) => `id=${encodeURIComponent(id)}`).join('&');

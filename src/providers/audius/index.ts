@@ -1,12 +1,12 @@
 import type { UpstreamSession } from '../../upstream/session';
-import { itemFailure, resultsInBatches } from '../batches';
+import { containsByLookup } from '../lookups';
 import { encodeCursor, offsetOf } from '../cursor';
 import { withHandles } from '../handles';
-import { problemBody } from '../../http/problem';
 import type { ItemResult, ListOptions, Page, Provider } from '../types';
 import { call, getJson, idQuery, me, writeEach } from './http';
 import { AUDIUS_ID, checkAudiusUser, normalizeAudius, normalizeAudiusProfile } from './items';
 import { audiusLibrary } from './library';
+import { audiusOAuth } from './oauth';
 
 const BULK = 50;
 
@@ -16,15 +16,14 @@ const write = (session: UpstreamSession, method: 'POST' | 'DELETE', ids: string[
 /** `does_current_user_follow` from a bulk user lookup, not one call per id. */
 async function contains(session: UpstreamSession, ids: string[]): Promise<ItemResult[]> {
   const self = await me(session);
-  return resultsInBatches(session, ids, BULK, async (batch) => {
-    const outcome = await call(session, 'GET', `/users?user_id=${self}&${idQuery(batch)}`);
-    if (!outcome.ok) return batch.map((id) => itemFailure(id, outcome));
-    const found = new Map(((outcome.json as { data?: { id: string; does_current_user_follow?: boolean }[] }).data ?? []).map((u) => [u.id, u]));
-    return batch.map((id): ItemResult => {
-      const user = found.get(id);
-      return user ? { id, status: 'done', following: user.does_current_user_follow === true } : { id, status: 'failed', problem: problemBody(404, 'target-not-found', `Audius has no user ${id}.`) };
-    });
-  });
+  return containsByLookup<{ id: string; does_current_user_follow?: boolean }>(
+    session,
+    ids,
+    BULK,
+    (batch) => call(session, 'GET', `/users?user_id=${self}&${idQuery(batch)}`),
+    (user) => user.does_current_user_follow === true,
+    'user',
+  );
 }
 
 async function list(session: UpstreamSession, relation: 'following' | 'followers', options: ListOptions): Promise<Page> {
@@ -45,6 +44,7 @@ const resolving = (session: UpstreamSession, ids: string[], run: (ids: string[])
 
 export const audius: Provider = {
   name: 'audius',
+  oauth: audiusOAuth,
   followTypes: ['user'],
   listTypes: ['user'],
   listCursor: 'offset',

@@ -1,6 +1,6 @@
-import { problemBody } from '../../http/problem';
+
 import type { UpstreamSession } from '../../upstream/session';
-import { itemFailure, resultsInBatches } from '../batches';
+import { containsByLookup } from '../lookups';
 import { encodeCursor, offsetOf } from '../cursor';
 import type { ItemResult, LibraryAdapter, LibraryType, ListOptions, Page } from '../types';
 import { call, getJson, idQuery, me, writeEach } from './http';
@@ -17,15 +17,14 @@ const write = (session: UpstreamSession, method: 'POST' | 'DELETE', type: Librar
 /** `has_current_user_saved` from a bulk lookup, not one call per id. */
 async function contains(session: UpstreamSession, type: LibraryType, ids: string[]): Promise<ItemResult[]> {
   const self = await me(session);
-  return resultsInBatches(session, ids, BULK, async (batch) => {
-    const outcome = await call(session, 'GET', `/${kindOf(type)}?user_id=${self}&${idQuery(batch)}`);
-    if (!outcome.ok) return batch.map((id) => itemFailure(id, outcome));
-    const found = new Map(((outcome.json as { data?: { id: string; has_current_user_saved?: boolean }[] }).data ?? []).map((i) => [i.id, i]));
-    return batch.map((id): ItemResult => {
-      const item = found.get(id);
-      return item ? { id, status: 'done', following: item.has_current_user_saved === true } : { id, status: 'failed', problem: problemBody(404, 'target-not-found', `Audius has no ${type} ${id}.`) };
-    });
-  });
+  return containsByLookup<{ id: string; has_current_user_saved?: boolean }>(
+    session,
+    ids,
+    BULK,
+    (batch) => call(session, 'GET', `/${kindOf(type)}?user_id=${self}&${idQuery(batch)}`),
+    (item) => item.has_current_user_saved === true,
+    type,
+  );
 }
 
 async function list(session: UpstreamSession, type: LibraryType, options: ListOptions): Promise<Page> {

@@ -4,11 +4,11 @@ export type Family = 'library' | 'legacy';
 
 /** `SPOTIFY_ENDPOINTS`: `legacy` picks the per-type endpoints, anything else `/me/library`. */
 export function familyOf(session: UpstreamSession): Family {
-  return session.env.SPOTIFY_ENDPOINTS === 'legacy' ? 'legacy' : 'library';
+  return session.config.spotify.endpoints;
 }
 
 export function api(session: UpstreamSession, path: string): string {
-  return `${session.env.SPOTIFY_API_URL}${path}`;
+  return `${session.config.spotify.apiUrl}${path}`;
 }
 
 /** A GET whose failure fails the whole request (lists, profiles), as the item problem it made. */

@@ -2,12 +2,14 @@ import type { Provider } from '../types';
 import { checkFollows, listFollowedArtists, writeFollows } from './follows';
 import { USER_ID, checkSpotifyId } from './ids';
 import { spotifyLibrary } from './library';
+import { spotifyOAuth } from './oauth';
 import { currentProfile } from './reads';
 
 export { SPOTIFY_LIMITS } from './follows';
 
 export const spotify: Provider = {
   name: 'spotify',
+  oauth: spotifyOAuth,
   followTypes: ['artist', 'user', 'playlist'],
   listTypes: ['artist'],
   listCursor: 'token',

@@ -1,29 +1,25 @@
-import { Problem, problemBody } from '../../http/problem';
+import { problemBody } from '../../http/problem';
 import { mapConcurrent } from '../../net/batch';
 import { parseRetryAfter } from '../../net/retry';
 import type { CallOutcome, UpstreamSession } from '../../upstream/session';
-import { concurrencyOf, itemFailure, resultsInBatches } from '../batches';
+import { concurrencyOf, itemFailure } from '../batches';
+import { containsByLookup, ownId } from '../lookups';
 import { encodeCursor } from '../cursor';
 import { withHandles } from '../handles';
 import type { ItemResult, ListOptions, Page, Provider } from '../types';
+import { xOAuth } from './oauth';
 import { X_ID, checkXUser, normalizeXProfile, normalizeXUser } from './users';
 
 /** X allows 50 follow (and 50 unfollow) requests per 15 minutes per user. */
 export const X_FOLLOW_BUDGET = { limit: 50, windowMs: 15 * 60_000 };
 const LOOKUP_BATCH = 100;
 
-const api = (session: UpstreamSession, path: string) => `${session.env.X_API_URL}${path}`;
+const api = (session: UpstreamSession, path: string) => `${session.config.x.apiUrl}${path}`;
 
 const getJson = <T>(session: UpstreamSession, path: string) => session.getJson<T>(api(session, path));
 
 /** The connected user's X id, looked up once per connection (`GET /2/users/me`). */
-function me(session: UpstreamSession): Promise<string> {
-  return session.providerUserId(async () => {
-    const id = (await getJson<{ data?: { id?: string } }>(session, '/2/users/me')).data?.id;
-    if (!id || !X_ID.test(id)) throw new Problem(502, 'upstream-error', 'X answered GET /2/users/me without a valid user id.');
-    return id;
-  });
-}
+const me = (session: UpstreamSession) => ownId(session, '/2/users/me', X_ID, (path) => getJson(session, path));
 
 const byUsername = (session: UpstreamSession) => (name: string) => session.call('GET', api(session, `/2/users/by/username/${name}`));
 const idOf = (json: unknown) => (json as { data?: { id?: string } })?.data?.id;
@@ -51,7 +47,7 @@ export function resetFrom(outcome: CallOutcome, fallback: number, now = Date.now
 async function write(session: UpstreamSession, op: 'follow' | 'unfollow', targets: string[]): Promise<ItemResult[]> {
   const source = await me(session);
   const bucket = `x:${op}`;
-  const reservation = await session.reserve(bucket, targets.length, X_FOLLOW_BUDGET.limit, X_FOLLOW_BUDGET.windowMs);
+  const reservation = await session.budget.reserve(bucket, targets.length, X_FOLLOW_BUDGET.limit, X_FOLLOW_BUDGET.windowMs);
   const { granted, resetAt } = reservation;
   const later = targets.slice(granted).map((id): ItemResult => ({ id, status: 'deferred', retry_at: new Date(resetAt).toISOString() }));
   // Once X says the budget is spent (a 429, or remaining 0), the calls not yet sent are deferred.
@@ -76,14 +72,14 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
     const remaining = Number(outcome.headers?.get('x-rate-limit-remaining'));
     if (outcome.headers?.get('x-rate-limit-remaining') && Number.isFinite(remaining)) {
       const at = resetFrom(outcome, resetAt);
-      await session.observe(bucket, remaining, at);
+      await session.budget.observe(bucket, remaining, at);
       if (remaining === 0) spentUntil = at;
     }
     if (!outcome.ok) {
       if (outcome.problem.upstream_status === 429) {
         const at = resetFrom(outcome, resetAt);
         spentUntil = at;
-        await session.observe(bucket, 0, at);
+        await session.budget.observe(bucket, 0, at);
         return { id, status: 'deferred', retry_at: new Date(at).toISOString() };
       }
       if (outcome.notSent) unsent += 1;
@@ -96,22 +92,20 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   const [head, ...rest] = targets.slice(0, granted);
   const first = head === undefined ? [] : [await one(head)];
   const now = [...first, ...(await mapConcurrent(rest, concurrencyOf(session), one))];
-  if (unsent) await session.release(bucket, unsent, reservation, X_FOLLOW_BUDGET.limit);
+  if (unsent) await session.budget.release(bucket, unsent, reservation, X_FOLLOW_BUDGET.limit);
   return [...now, ...later];
 }
 
 /** Follow state from `GET /2/users?ids=…&user.fields=connection_status`, 100 users a call. */
 function contains(session: UpstreamSession, ids: string[]): Promise<ItemResult[]> {
-  return resultsInBatches(session, ids, LOOKUP_BATCH, async (batch) => {
-    const outcome = await session.call('GET', api(session, `/2/users?ids=${batch.join(',')}&user.fields=connection_status`));
-    if (!outcome.ok) return batch.map((id) => itemFailure(id, outcome));
-    const found = new Map(((outcome.json as { data?: { id: string; connection_status?: string[] }[] }).data ?? []).map((u) => [u.id, u]));
-    return batch.map((id): ItemResult => {
-      const user = found.get(id);
-      if (!user) return { id, status: 'failed', problem: problemBody(404, 'target-not-found', `X has no user ${id}.`) };
-      return { id, status: 'done', following: (user.connection_status ?? []).includes('following') };
-    });
-  });
+  return containsByLookup<{ id: string; connection_status?: string[] }>(
+    session,
+    ids,
+    LOOKUP_BATCH,
+    (batch) => session.call('GET', api(session, `/2/users?ids=${batch.join(',')}&user.fields=connection_status`)),
+    (user) => (user.connection_status ?? []).includes('following'),
+    'user',
+  );
 }
 
 async function list(session: UpstreamSession, relation: 'following' | 'followers', options: ListOptions): Promise<Page> {
@@ -127,6 +121,7 @@ const resolving = (session: UpstreamSession, ids: string[], run: (ids: string[])
 
 export const x: Provider = {
   name: 'x',
+  oauth: xOAuth,
   followTypes: ['user'],
   listTypes: ['user'],
   listCursor: 'token',
