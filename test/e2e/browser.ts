@@ -1,11 +1,19 @@
+import chromiumBinary from '@sparticuz/chromium';
 import { type Browser, chromium } from 'playwright-core';
 
-/** Debian's Chromium (apt `chromium`), headless; playwright-core drives it, with no browser download. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
-  });
+/** Chromium's own switches for a headless run on a CI machine or a container. */
+const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
+
+/**
+ * Headless Chromium, driven by playwright-core with no browser download: `CHROMIUM_PATH` when set
+ * (any Chromium you have), otherwise the one the @sparticuz/chromium devDependency ships, unpacked
+ * into the temp directory on first use, so a machine with only Node runs this. Both get the
+ * switches above, not @sparticuz/chromium's own list, which is for AWS Lambda and turns web
+ * security off (--disable-web-security); the page is checked with it on. CSP is enforced either way.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH || (await chromiumBinary.executablePath());
+  return chromium.launch({ executablePath, args: ARGS, headless: true });
 }
 
 export interface PageReport {
