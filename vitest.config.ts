@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { withoutDanglingSourcemaps } from './test/support/log-noise.ts';
 
 /** A fixed test-only key: 32 bytes of 0x01..0x20, base64. */
 const TEST_TOKEN_KEYS = 'test1:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=';
@@ -8,6 +9,7 @@ const TEST_TOKEN_KEYS = 'test1:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=';
 function workerProject(name: string, include: string[], vars: Record<string, string> = {}) {
   return {
     plugins: [
+      withoutDanglingSourcemaps('standardwebhooks'),
       cloudflareTest(({ inject }) => ({
         // src/index.ts under the secret scan (test/support/secret-scan.ts).
         main: './test/support/scanned-worker.ts',
