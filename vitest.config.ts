@@ -1,6 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { withoutDanglingSourcemaps } from './test/support/log-noise.ts';
+import { filterRuntimeNoise, withoutDanglingSourcemaps } from './test/support/log-noise.ts';
+
+// workerd's own reports that say nothing about the code under test (see test/support/log-noise.ts).
+filterRuntimeNoise();
 
 /** A fixed test-only key: 32 bytes of 0x01..0x20, base64. */
 const TEST_TOKEN_KEYS = 'test1:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=';
