@@ -1,9 +1,10 @@
 // A fault-injecting upstream for the tests: the first path segment is a script, one step per
 // call on that script and access token — a status (`503-503-204`), `drop` (close the socket
 // without answering), `slow` (answer after 15 s) or `wait<ms>` (answer 200 after that long). Calls are counted at `GET /__faults/<script>`.
+// `onDrop` is called as a connection is dropped (the test log expects workerd's report of it then).
 import { createServer } from 'node:http';
 
-export function startFaults({ port = 0, host = '127.0.0.1' } = {}) {
+export function startFaults({ port = 0, host = '127.0.0.1', onDrop = () => {} } = {}) {
   const seen = new Map();
   const server = createServer(async (req, res) => {
     for await (const _ of req);
@@ -18,7 +19,10 @@ export function startFaults({ port = 0, host = '127.0.0.1' } = {}) {
     const steps = script.split('-');
     const step = steps[Math.min(calls.length, steps.length - 1)];
     calls.push({ method: req.method, path: `/${rest.join('/')}`, step });
-    if (step === 'drop') return req.socket.destroy();
+    if (step === 'drop') {
+      onDrop();
+      return req.socket.destroy();
+    }
     if (step === 'slow') await new Promise((r) => setTimeout(r, 15_000));
     if (step.startsWith('wait')) await new Promise((r) => setTimeout(r, Number(step.slice(4)) || 0));
     const status = Number(step) || 200;

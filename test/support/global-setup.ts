@@ -5,6 +5,7 @@ import { startMocks } from '../../mocks/harness.mjs';
 import { startReceiver } from '../../mocks/receiver.mjs';
 // @ts-expect-error plain JavaScript
 import { startFaults } from '../../mocks/faults.mjs';
+import { expectDroppedConnection } from './log-noise';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,7 +18,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const mocks = await startMocks();
   const receiver = await startReceiver();
-  const faults = await startFaults();
+  const faults = await startFaults({ onDrop: expectDroppedConnection });
   project.provide('upstreamVars', { ...mocks.vars, X_AUTHORIZE_URL: `${mocks.vars.X_API_URL}/i/oauth2/authorize` });
   project.provide('mockUrls', { ...mocks.urls, receiver: receiver.url, faults: faults.url });
   return async () => {
