@@ -91,6 +91,9 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (child?.pid && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+  // SIGKILL gives npm start no chance to stop its Prisms, which run in process groups of their
+  // own: a run that skips or fails the Ctrl-C test below would otherwise leave them running.
+  for (const [, pid] of output.matchAll(/prism pid (\d+)/g)) if (groupAlive(Number(pid))) process.kill(-Number(pid), 'SIGKILL');
   rmSync(persist, { recursive: true, force: true });
 });
 
