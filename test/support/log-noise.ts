@@ -22,7 +22,7 @@ const RULES: Rule[] = [
   { line: /^exception = workerd\/api\/web-socket\.c\+\+:\d+: disconnected: WebSocket peer disconnected\n/gm },
   // mocks/faults.mjs's `drop` step closes the socket without answering, on purpose; workerd
   // reports the lost connection this way even though the caller catches the fetch's rejection
-  // (src/upstream/retry.ts does, and retries). Hidden only within a few seconds of such a drop,
+  // (the worker's fetchWithRetry does, and retries). Hidden only within a few seconds of such a drop,
   // so a connection lost any other time is still shown.
   { line: /^exception = kj\/async-io\.c\+\+:\d+: disconnected: stream disconnected prematurely\n(?:stack: [^\n]*\n)?/gm, when: dropExpected },
   { line: /^uncaught exception; source = Uncaught \(in promise\); stack = Error: Network connection lost\.\n/gm, when: dropExpected },
