@@ -16,10 +16,13 @@ export function countsWrong(sections) {
         if (row.N <= 50 && oneCall !== 'ok' && !oneCall.startsWith('n/a')) wrong.push(`${where}: the SDK's one call of ${row.N} ids: ${oneCall}`);
         if (row['SDK errors'] !== 'none') wrong.push(`${where}: SDK errors: ${row['SDK errors']}`);
       }
-      if ('items' in row && (row.items !== 1000 || row.calls !== 20)) wrong.push(`listing ${row.client} (${row.upstream}): ${row.items} items in ${row.calls} calls, expected 1000 in 20`);
+      if ('items' in row && (row.items !== 1000 || row.calls !== 20))
+        wrong.push(`listing ${row.client} (${row.upstream}): ${row.items} items in ${row.calls} calls, expected 1000 in 20`);
       if ('refresh calls (each burst)' in row) {
-        if (row['refresh calls (each burst)'] !== '1') wrong.push(`refresh, ${row['concurrent requests']} at once: ${row['refresh calls (each burst)']} refresh calls, expected 1 a burst`);
-        if (row['refresh calls, 90 s token'] !== '0') wrong.push(`refresh, ${row['concurrent requests']} at once: a fresh token was refreshed (${row['refresh calls, 90 s token']})`);
+        if (row['refresh calls (each burst)'] !== '1')
+          wrong.push(`refresh, ${row['concurrent requests']} at once: ${row['refresh calls (each burst)']} refresh calls, expected 1 a burst`);
+        if (row['refresh calls, 90 s token'] !== '0')
+          wrong.push(`refresh, ${row['concurrent requests']} at once: a fresh token was refreshed (${row['refresh calls, 90 s token']})`);
       }
     }
   }

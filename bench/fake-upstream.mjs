@@ -30,7 +30,14 @@ export function startFakeSpotify() {
       const total = 1000;
       const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => ({
         added_at: '2026-01-01T00:00:00Z',
-        track: { id: `0TnOYISbd1XYRB${String(offset + i).padStart(8, '0')}`, type: 'track', uri: `spotify:track:0TnOYISbd1XYRB${String(offset + i).padStart(8, '0')}`, name: `Track ${offset + i}`, external_urls: { spotify: null }, album: { images: [] } },
+        track: {
+          id: `0TnOYISbd1XYRB${String(offset + i).padStart(8, '0')}`,
+          type: 'track',
+          uri: `spotify:track:0TnOYISbd1XYRB${String(offset + i).padStart(8, '0')}`,
+          name: `Track ${offset + i}`,
+          external_urls: { spotify: null },
+          album: { images: [] },
+        },
       }));
       const next = offset + limit < total ? `http://fake/me/tracks?offset=${offset + limit}&limit=${limit}` : null;
       return json({ href: '', items, limit, offset, total, next, previous: null });

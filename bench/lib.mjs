@@ -1,7 +1,7 @@
 // What the bench needs around it: a `wrangler dev` of the worker against given upstreams, the
 // CPU time its workerd processes spend, and latency statistics.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,12 +54,27 @@ function workerdCpuMs(root) {
 export async function startWorker(vars, script) {
   const port = await freePort();
   const all = script ? {} : { ...LOCAL_VARS, ...vars };
-  const args = ['dev', ...(script ? ['--config', script] : []), '--ip', '127.0.0.1', '--port', String(port), '--persist-to', mkdtempSync(join(tmpdir(), 'crossfollow-bench-'))];
+  const args = [
+    'dev',
+    ...(script ? ['--config', script] : []),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--persist-to',
+    mkdtempSync(join(tmpdir(), 'crossfollow-bench-')),
+  ];
   for (const [k, v] of Object.entries(all)) args.push('--var', `${k}:${v}`);
   const child = spawn('node_modules/.bin/wrangler', args, { detached: true, stdio: 'ignore', env: { ...process.env, ...WRANGLER_ENV } });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {
-    if (await fetch(`${url}/`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 250));
   }
   return {

@@ -1,7 +1,7 @@
 // Bench 1: what crossfollow adds. (a) Through crossfollow vs the same upstream call made directly
 // from Node, both against the same Prism. (b) The worker's own time, stage by stage, against an
 // instant fake upstream: wall time at concurrency 1 and the CPU its workerd processes spend.
-import { DEMO, artistIds, expectStatus, measure, measurePair, round, settle } from './lib.mjs';
+import { artistIds, DEMO, expectStatus, measure, measurePair, round, settle } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 150);
 
@@ -59,7 +59,15 @@ export async function workerStages(worker, fake, baseline) {
   const cold = [];
   for (let i = 0; i < RUNS; i++) {
     const name = `cold${i}`;
-    await expectStatus(await fetch(`${worker.url}/v1/users/${name}/connections/spotify`, { method: 'PUT', headers: DEMO, body: JSON.stringify({ access_token: `bench-at-${i}-${Date.now()}`, refresh_token: `bench-rt-${i}`, expires_in: 3600 }) }), 201, 'import');
+    await expectStatus(
+      await fetch(`${worker.url}/v1/users/${name}/connections/spotify`, {
+        method: 'PUT',
+        headers: DEMO,
+        body: JSON.stringify({ access_token: `bench-at-${i}-${Date.now()}`, refresh_token: `bench-rt-${i}`, expires_in: 3600 }),
+      }),
+      201,
+      'import',
+    );
     cold.push(name);
   }
   // Each import queues a connection event; let them drain so their CPU is not charged to a stage.
@@ -69,10 +77,23 @@ export async function workerStages(worker, fake, baseline) {
     ['GET / (routing, security headers)', () => fetch(`${worker.url}/`), 200],
     ['422 follow with a bad id (+ API key: SHA-256 and KV; JSON body; zod)', () => put('/follows', { type: 'artist', ids: ['not-an-id'] }), 422],
     ['contains 1 id, token in memory (+ 1 upstream call, results)', () => post('/follows/contains', { type: 'artist', ids: artistIds(1, 2) }), 200],
-    ['contains 1 id, token from KV (+ KV read, AES-GCM decrypt)', (i) => fetch(`${worker.url}/v1/users/${cold[i]}/spotify/follows/contains`, { method: 'POST', headers: DEMO, body: JSON.stringify({ type: 'artist', ids: artistIds(1, 3) }) }), 200],
+    [
+      'contains 1 id, token from KV (+ KV read, AES-GCM decrypt)',
+      (i) =>
+        fetch(`${worker.url}/v1/users/${cold[i]}/spotify/follows/contains`, {
+          method: 'POST',
+          headers: DEMO,
+          body: JSON.stringify({ type: 'artist', ids: artistIds(1, 3) }),
+        }),
+      200,
+    ],
     ['contains 50 ids (2 upstream calls of 40 URIs and 10)', () => post('/follows/contains', { type: 'artist', ids: artistIds(50, 4) }), 200],
     ['follow 1 id, no Idempotency-Key', () => put('/follows', { type: 'artist', ids: artistIds(1, 5) }), 200],
-    ['the same follow with an Idempotency-Key (+ Durable Object round trips)', (i) => put('/follows', { type: 'artist', ids: artistIds(1, 5) }, { 'idempotency-key': `bench-${run}-${i}` }), 200],
+    [
+      'the same follow with an Idempotency-Key (+ Durable Object round trips)',
+      (i) => put('/follows', { type: 'artist', ids: artistIds(1, 5) }, { 'idempotency-key': `bench-${run}-${i}` }),
+      200,
+    ],
     ['contains 1000 ids (25 upstream calls, 4 at a time)', () => post('/follows/contains', { type: 'artist', ids: artistIds(1000, 6) }), 200],
   ];
   const rows = [];

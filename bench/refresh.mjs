@@ -3,7 +3,7 @@
 // take the same N at once: a user whose fresh token is read from KV (the usual hot path), and a
 // user whose token is fresh but too near its end to be cached in KV, so every request asks the
 // connection's Durable Object as the expired user's do — the difference to that one is the refresh.
-import { DEMO, artistIds, expectStatus, median, percentile, round } from './lib.mjs';
+import { artistIds, DEMO, expectStatus, median, percentile, round } from './lib.mjs';
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 
@@ -49,7 +49,8 @@ export async function refreshUnderConcurrency(worker, accountsMock) {
         if (kind === 'expired') max = Math.max(max, times.at(-1));
       }
       const calls = await (await fetch(`${accountsMock}/__mock/calls`)).json();
-      for (const kind of ['do', 'expired']) refreshes[kind].push(calls.filter((c) => new URLSearchParams(c.body).get('refresh_token') === `bench-${kind}-rt-${stamp}`).length);
+      for (const kind of ['do', 'expired'])
+        refreshes[kind].push(calls.filter((c) => new URLSearchParams(c.body).get('refresh_token') === `bench-${kind}-rt-${stamp}`).length);
     }
     const mid = (xs) => median([...xs].sort((a, b) => a - b));
     rows.push({

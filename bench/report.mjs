@@ -1,12 +1,13 @@
 // Writes bench/RESULTS.md (the tables, the machine, the date) and bench/follow-time-vs-n.svg.
-import { cpus, totalmem, release } from 'node:os';
+
 import { writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
 
 function table(rows) {
   if (!rows.length) return '_no rows_\n';
   const keys = Object.keys(rows[0]);
   const cell = (v) => String(v).replaceAll('|', '\\|');
-  return [`| ${keys.join(' | ')} |`, `|${keys.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${keys.map((k) => cell(r[k])).join(' | ')} |`)].join('\n') + '\n';
+  return `${[`| ${keys.join(' | ')} |`, `|${keys.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${keys.map((k) => cell(r[k])).join(' | ')} |`)].join('\n')}\n`;
 }
 
 export function machine() {
@@ -16,25 +17,37 @@ export function machine() {
 
 /** A line chart of time against N (categorical x: the sizes measured), one line a series. */
 export function chart(series, sizes) {
-  const W = 800, H = 420, L = 70, R = 260, T = 40, B = 60;
+  const W = 800,
+    H = 420,
+    L = 70,
+    R = 260,
+    T = 40,
+    B = 60;
   const max = Math.max(...series.flatMap((s) => s.points)) * 1.1 || 1;
   const x = (i) => L + (i * (W - L - R)) / (sizes.length - 1);
   const y = (v) => T + (H - T - B) * (1 - v / max);
   // One colour a client; the upstream tells solid lines from dashed.
   const colors = ['#1db954', '#e4572e', '#4062bb'];
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`, `<rect width="${W}" height="${H}" fill="white"/>`];
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+  ];
   out.push(`<text x="${L}" y="22" font-size="14" font-weight="bold">Follow N artists: wall time (ms) against N</text>`);
   for (let t = 0; t <= 4; t++) {
     const v = (max * t) / 4;
-    out.push(`<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${L - 8}" y="${y(v) + 4}" text-anchor="end">${Math.round(v)}</text>`);
+    out.push(
+      `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${L - 8}" y="${y(v) + 4}" text-anchor="end">${Math.round(v)}</text>`,
+    );
   }
-  sizes.forEach((n, i) => out.push(`<text x="${x(i)}" y="${H - B + 20}" text-anchor="middle">N = ${n}</text>`));
+  for (const [i, n] of sizes.entries()) out.push(`<text x="${x(i)}" y="${H - B + 20}" text-anchor="middle">N = ${n}</text>`);
   series.forEach((s, k) => {
     const color = colors[k % colors.length];
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     out.push(`<polyline fill="none" stroke="${color}" stroke-width="2.5"${dash} points="${s.points.map((v, i) => `${x(i)},${y(v)}`).join(' ')}"/>`);
-    s.points.forEach((v, i) => out.push(`<circle cx="${x(i)}" cy="${y(v)}" r="3.5" fill="${color}"/>`));
-    out.push(`<line x1="${W - R + 15}" x2="${W - R + 31}" y1="${T + k * 22 + 2}" y2="${T + k * 22 + 2}" stroke="${color}" stroke-width="3"${dash}/><text x="${W - R + 35}" y="${T + k * 22 + 6}">${s.name}</text>`);
+    for (const [i, v] of s.points.entries()) out.push(`<circle cx="${x(i)}" cy="${y(v)}" r="3.5" fill="${color}"/>`);
+    out.push(
+      `<line x1="${W - R + 15}" x2="${W - R + 31}" y1="${T + k * 22 + 2}" y2="${T + k * 22 + 2}" stroke="${color}" stroke-width="3"${dash}/><text x="${W - R + 35}" y="${T + k * 22 + 6}">${s.name}</text>`,
+    );
   });
   out.push(`<text x="${(L + W - R) / 2}" y="${H - 15}" text-anchor="middle" fill="#555">sizes are categories, not to scale</text>`, '</svg>');
   return out.join('\n');

@@ -2,13 +2,13 @@
 // (crossfollow on each upstream, and a do-nothing baseline), runs every bench side by side, prints
 // the tables, checks the counts every run must get right, and writes bench/RESULTS.md and the chart.
 import { startMocks } from '../mocks/harness.mjs';
+import { countsWrong } from './checks.mjs';
 import { startFakeSpotify } from './fake-upstream.mjs';
 import { startWorker } from './lib.mjs';
 import { overheadVsDirect, workerStages } from './overhead.mjs';
 import { refreshUnderConcurrency } from './refresh.mjs';
-import { countsWrong } from './checks.mjs';
 import { chart, machine, writeResults } from './report.mjs';
-import { SIZES, followScaling, savedTracks } from './scaling.mjs';
+import { followScaling, SIZES, savedTracks } from './scaling.mjs';
 
 const mocks = await startMocks();
 const fake = await startFakeSpotify();
@@ -58,18 +58,26 @@ try {
   await fake.setDelay(0);
   await run('2b. Follow N artists (fake upstream, instant)', null, await followScaling(viaFake, fake, 'instant'));
   await fake.setDelay(100);
-  const slowRows = await run('2c. Follow N artists (fake upstream, 100 ms a call)', 'With a realistic upstream latency, time grows by rounds of 4 batches for crossfollow and for the 4-at-once loop, by calls for the sequential loop: from N = 120 crossfollow is several times faster than the sequential loop, and about even with the 4-at-once loop (which is the loop crossfollow runs for you).', await followScaling(viaFake, fake, '100 ms'));
+  const slowRows = await run(
+    '2c. Follow N artists (fake upstream, 100 ms a call)',
+    'With a realistic upstream latency, time grows by rounds of 4 batches for crossfollow and for the 4-at-once loop, by calls for the sequential loop: from N = 120 crossfollow is several times faster than the sequential loop, and about even with the 4-at-once loop (which is the loop crossfollow runs for you).',
+    await followScaling(viaFake, fake, '100 ms'),
+  );
 
   await fake.setDelay(0);
   const listInstant = await savedTracks(viaFake, fake, 'instant');
   await fake.setDelay(100);
   const listSlow = await savedTracks(viaFake, fake, '100 ms a call');
   await fake.setDelay(0);
-  await run('3. Every saved track (1000, 50 a page): crossfollow all=1 vs the SDK page loop (fake upstream)', 'Both walk the pages one after another (each page names the next), so crossfollow cannot be faster here: it adds its hop and, with an instant upstream, its own time per page. What it adds is one request instead of a loop, NDJSON streamed as pages arrive, and the token handled for the caller.', [...listInstant, ...listSlow]);
+  await run(
+    '3. Every saved track (1000, 50 a page): crossfollow all=1 vs the SDK page loop (fake upstream)',
+    'Both walk the pages one after another (each page names the next), so crossfollow cannot be faster here: it adds its hop and, with an instant upstream, its own time per page. What it adds is one request instead of a loop, NDJSON streamed as pages arrive, and the token handled for the caller.',
+    [...listInstant, ...listSlow],
+  );
 
   await run(
     '4. Token refresh under concurrency (Prism accounts)',
-    'N requests at once for a user whose access token has expired, and, as controls, N at once for a user whose fresh token is in KV and for one whose token is fresh but too near its end for KV (90 s), so that every request asks the connection\'s Durable Object as the expired user\'s do. All users are new to the worker. Refresh calls are counted at the token endpoint by the refresh token sent, for every burst. The cost of the refresh is the expired column against the Durable Object column; p50s are medians over the bursts, which start with a different kind each time. Under 50 or 100 requests at once on 2 cores, the wait for the CPU dominates and the difference is within the noise.',
+    "N requests at once for a user whose access token has expired, and, as controls, N at once for a user whose fresh token is in KV and for one whose token is fresh but too near its end for KV (90 s), so that every request asks the connection's Durable Object as the expired user's do. All users are new to the worker. Refresh calls are counted at the token endpoint by the refresh token sent, for every burst. The cost of the refresh is the expired column against the Durable Object column; p50s are medians over the bursts, which start with a different kind each time. Under 50 or 100 requests at once on 2 cores, the wait for the CPU dominates and the difference is within the noise.",
     await refreshUnderConcurrency(viaPrism, mocks.urls['spotify-accounts']),
   );
 

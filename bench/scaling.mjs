@@ -2,7 +2,7 @@
 // time — for crossfollow and for @spotify/web-api-ts-sdk doing the same follow and the same
 // saved-tracks listing against the same upstream.
 import { SpotifyApi } from '@spotify/web-api-ts-sdk';
-import { DEMO, artistIds, expectStatus, median, round } from './lib.mjs';
+import { artistIds, DEMO, expectStatus, median, round } from './lib.mjs';
 
 export const SIZES = [1, 50, 120, 1000];
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
@@ -41,7 +41,11 @@ function sdkAgainst(base, token, idsInQuery = false) {
     }
     return fetch(target, init);
   };
-  return SpotifyApi.withAccessToken('bench-client', { access_token: token, token_type: 'Bearer', expires_in: 3600, refresh_token: 'unused', expires: Date.now() + 3600_000 }, { fetch: fetchThere });
+  return SpotifyApi.withAccessToken(
+    'bench-client',
+    { access_token: token, token_type: 'Bearer', expires_in: 3600, refresh_token: 'unused', expires: Date.now() + 3600_000 },
+    { fetch: fetchThere },
+  );
 }
 
 /** An upstream whose calls can be counted per access token: the recording proxy or the fake. */
@@ -50,7 +54,11 @@ async function countCalls(upstream, token) {
 }
 
 async function importUser(worker, user, token) {
-  const res = await fetch(`${worker.url}/v1/users/${user}/connections/spotify`, { method: 'PUT', headers: DEMO, body: JSON.stringify({ access_token: token, refresh_token: `${token}-rt`, expires_in: 3600 }) });
+  const res = await fetch(`${worker.url}/v1/users/${user}/connections/spotify`, {
+    method: 'PUT',
+    headers: DEMO,
+    body: JSON.stringify({ access_token: token, refresh_token: `${token}-rt`, expires_in: 3600 }),
+  });
   await expectStatus(res, res.status === 200 ? 200 : 201, 'import');
 }
 
@@ -93,7 +101,11 @@ export async function followScaling(worker, upstream, label, idsInQuery = false)
     const follow = (sdk, part) => sdk.currentUser.followArtistsOrUsers(part, 'artist').catch((err) => (sdkError ??= refusal(err)));
     const [cf, seq, par] = await interleaved(REPEAT, [
       async () => {
-        const res = await fetch(`${worker.url}/v1/users/scale${n}/spotify/follows`, { method: 'PUT', headers: DEMO, body: JSON.stringify({ type: 'artist', ids }) });
+        const res = await fetch(`${worker.url}/v1/users/scale${n}/spotify/follows`, {
+          method: 'PUT',
+          headers: DEMO,
+          body: JSON.stringify({ type: 'artist', ids }),
+        });
         if (res.status !== 200) throw new Error(`follow ${n}: ${res.status} ${await res.text()}`);
         // Every run, not just the last: each of the N must come back done.
         const { summary } = await res.json();
@@ -153,7 +165,21 @@ export async function savedTracks(worker, fake, label) {
     },
   ]);
   return [
-    { upstream: label, client: 'crossfollow GET library?type=track&all=1 (NDJSON)', items, calls: (await countCalls(fake, token)) / REPEAT, ms: round(cf.median), 'range ms': range(cf) },
-    { upstream: label, client: 'SDK savedTracks(50, offset) loop', items: sdkItems, calls: (await countCalls(fake, sdkToken)) / REPEAT, ms: round(loop.median), 'range ms': range(loop) },
+    {
+      upstream: label,
+      client: 'crossfollow GET library?type=track&all=1 (NDJSON)',
+      items,
+      calls: (await countCalls(fake, token)) / REPEAT,
+      ms: round(cf.median),
+      'range ms': range(cf),
+    },
+    {
+      upstream: label,
+      client: 'SDK savedTracks(50, offset) loop',
+      items: sdkItems,
+      calls: (await countCalls(fake, sdkToken)) / REPEAT,
+      ms: round(loop.median),
+      'range ms': range(loop),
+    },
   ];
 }

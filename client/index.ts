@@ -13,6 +13,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from './schema.js';
 
 export type { components, paths };
+
 // Typed by the JSON answers: list routes also stream NDJSON with all=1, which is read with fetch
 // (one JSON object a line) rather than through this client.
 type JsonMedia = 'application/json' | 'application/problem+json';

@@ -29,5 +29,7 @@ export function startFaults({ port = 0, host = '127.0.0.1', onDrop = () => {} } 
     res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '1' } : {}) });
     res.end(status === 204 ? undefined : JSON.stringify(status < 300 ? {} : { error: { status, message: 'injected' } }));
   });
-  return new Promise((resolve) => server.listen(port, host, () => resolve({ url: `http://${host}:${server.address().port}`, close: () => new Promise((r) => server.close(r)) })));
+  return new Promise((resolve) =>
+    server.listen(port, host, () => resolve({ url: `http://${host}:${server.address().port}`, close: () => new Promise((r) => server.close(r)) })),
+  );
 }

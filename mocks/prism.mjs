@@ -30,11 +30,17 @@ export async function startPrism(contract, port) {
     const timer = setTimeout(() => reject(new Error(`Prism for ${contract} did not start in 60 s:\n${log}`)), 60_000);
     const onData = (d) => {
       log += d;
-      if (log.includes('Prism is listening')) { clearTimeout(timer); resolve(); }
+      if (log.includes('Prism is listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`Prism for ${contract} exited (${code}):\n${log}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Prism for ${contract} exited (${code}):\n${log}`));
+    });
   });
   await ready;
   child.stdout.resume();
@@ -43,7 +49,11 @@ export async function startPrism(contract, port) {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
     stop() {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
     },
   };
 }

@@ -48,11 +48,17 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
       violations: violations ? JSON.parse(violations) : [],
     });
     let json;
-    try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
     const replaced = rewrite(name, req, upstream.status, json);
     const out = replaced === undefined ? text : JSON.stringify(replaced);
     let outHeaders = {};
-    upstream.headers.forEach((v, k) => { if (!HOP.has(k) && k !== 'content-encoding') outHeaders[k] = v; });
+    upstream.headers.forEach((v, k) => {
+      if (!HOP.has(k) && k !== 'content-encoding') outHeaders[k] = v;
+    });
     outHeaders = rewriteHeaders(name, req, upstream.status, outHeaders);
     res.writeHead(upstream.status, outHeaders).end(out);
   });

@@ -20,5 +20,7 @@ export function startReceiver({ port = 0, host = '127.0.0.1' } = {}) {
     list.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answered: ok ? 204 : 500 });
     res.writeHead(ok ? 204 : 500).end();
   });
-  return new Promise((resolve) => server.listen(port, host, () => resolve({ url: `http://${host}:${server.address().port}`, close: () => new Promise((r) => server.close(r)) })));
+  return new Promise((resolve) =>
+    server.listen(port, host, () => resolve({ url: `http://${host}:${server.address().port}`, close: () => new Promise((r) => server.close(r)) })),
+  );
 }

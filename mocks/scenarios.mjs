@@ -88,8 +88,22 @@ function rewriteX(url, json) {
   if (url.pathname === '/2/users' && url.searchParams.get('ids')) {
     const ids = url.searchParams.get('ids').split(',');
     return {
-      data: ids.filter((id) => !xData.missing.includes(id)).map((id) => ({ id, name: `User ${id}`, username: `user${id}`, connection_status: followed.has(id) ? ['following'] : [] })),
-      ...(ids.some((id) => xData.missing.includes(id)) ? { errors: ids.filter((id) => xData.missing.includes(id)).map((id) => ({ value: id, detail: `Could not find user with ids: [${id}].`, title: 'Not Found Error', resource_type: 'user', type: 'https://api.x.com/2/problems/resource-not-found' })) } : {}),
+      data: ids
+        .filter((id) => !xData.missing.includes(id))
+        .map((id) => ({ id, name: `User ${id}`, username: `user${id}`, connection_status: followed.has(id) ? ['following'] : [] })),
+      ...(ids.some((id) => xData.missing.includes(id))
+        ? {
+            errors: ids
+              .filter((id) => xData.missing.includes(id))
+              .map((id) => ({
+                value: id,
+                detail: `Could not find user with ids: [${id}].`,
+                title: 'Not Found Error',
+                resource_type: 'user',
+                type: 'https://api.x.com/2/problems/resource-not-found',
+              })),
+          }
+        : {}),
     };
   }
   // A second page is the last: a token that was followed leads nowhere further.

@@ -1,7 +1,7 @@
 // Builds public/ (Workers static assets, gitignored): the docs page's script, copied from the
 // pinned @scalar/api-reference package so /docs works offline and never depends on a CDN.
 // Run on install and by wrangler before `dev` and `deploy` ([build] in wrangler.toml).
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@
 // and gzip sizes and fails at 1 MiB gzip: this project's own budget, kept well below what
 // Cloudflare allows a Worker, so that a dependency that balloons the bundle is noticed in review.
 // Also fails when the bundle carries what only src/dev/entry.ts may (the demo key, x-test-prefer).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 

@@ -33,7 +33,11 @@ const port = await new Promise((resolve) => {
     srv.close(() => resolve(port));
   });
 });
-const dev = spawn('node_modules/.bin/wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(port)], { detached: true, stdio: 'ignore', env: { ...process.env, ...WRANGLER_ENV } });
+const dev = spawn('node_modules/.bin/wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(port)], {
+  detached: true,
+  stdio: 'ignore',
+  env: { ...process.env, ...WRANGLER_ENV },
+});
 const stop = () => {
   try {
     process.kill(-dev.pid, 'SIGTERM');
@@ -42,7 +46,10 @@ const stop = () => {
 process.on('exit', stop);
 let doc;
 for (let i = 0; i < 240 && !doc; i++) {
-  doc = await fetch(`http://127.0.0.1:${port}/openapi.json`).then((r) => (r.ok ? r.json() : undefined), () => undefined);
+  doc = await fetch(`http://127.0.0.1:${port}/openapi.json`).then(
+    (r) => (r.ok ? r.json() : undefined),
+    () => undefined,
+  );
   if (!doc) await new Promise((r) => setTimeout(r, 250));
 }
 stop();

@@ -2,11 +2,12 @@
 // bounded in time. Two runs: mixed follow/contains/list traffic from several users, then the
 // same with every user's token expiring halfway through (each user must be refreshed exactly once).
 // Prints a table and writes the figures to reports/load.json.
-import autocannon from 'autocannon';
+
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import autocannon from 'autocannon';
 
 const USERS = Number(process.env.LOAD_USERS ?? 8);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
@@ -29,7 +30,13 @@ process.on('exit', stop);
 
 async function ready() {
   for (let i = 0; i < 240; i++) {
-    if (await fetch(`${api}/`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${api}/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error('npm start did not come up in 60 s');
@@ -80,7 +87,9 @@ function requestsFor(prefix) {
 
 function run(name, prefix) {
   return new Promise((resolve, reject) => {
-    autocannon({ url: api, connections: USERS * 2, duration: SECONDS, requests: requestsFor(prefix) }, (err, result) => (err ? reject(err) : resolve({ name, result })));
+    autocannon({ url: api, connections: USERS * 2, duration: SECONDS, requests: requestsFor(prefix) }, (err, result) =>
+      err ? reject(err) : resolve({ name, result }),
+    );
   });
 }
 
@@ -115,6 +124,9 @@ const refreshes = { users: USERS, refreshed: perUser.size, 'refreshes per user':
 const mib = (kib) => (kib / 1024).toFixed(1);
 console.table([{ 'workerd RSS before (MiB)': mib(memBefore), 'after run 1': mib(memBetween), 'after run 2': mib(memAfter), ...refreshes }]);
 mkdirSync('reports', { recursive: true });
-writeFileSync('reports/load.json', JSON.stringify({ date: new Date().toISOString(), users: USERS, seconds: SECONDS, rows, memBefore, memBetween, memAfter, refreshes }, null, 2));
+writeFileSync(
+  'reports/load.json',
+  JSON.stringify({ date: new Date().toISOString(), users: USERS, seconds: SECONDS, rows, memBefore, memBetween, memAfter, refreshes }, null, 2),
+);
 const ok = rows.every((r) => r['non-2xx'] === 0 && r.errors === 0) && perUser.size === USERS && [...perUser.values()].every((n) => n === 1);
 process.exit(ok ? 0 : 1);

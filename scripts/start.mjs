@@ -5,9 +5,13 @@
 import concurrently from 'concurrently';
 import { LOCAL_VARS, MOCK_PORTS, PORT, WRANGLER_ENV } from './local-env.mjs';
 
-const vars = Object.entries(LOCAL_VARS).map(([k, v]) => `--var ${k}:${v}`).join(' ');
+const vars = Object.entries(LOCAL_VARS)
+  .map(([k, v]) => `--var ${k}:${v}`)
+  .join(' ');
 const persist = process.env.PERSIST_DIR ? ` --persist-to ${process.env.PERSIST_DIR}` : '';
-const waitFor = Object.values(MOCK_PORTS).map((p) => `tcp:127.0.0.1:${p}`).join(' ');
+const waitFor = Object.values(MOCK_PORTS)
+  .map((p) => `tcp:127.0.0.1:${p}`)
+  .join(' ');
 const { result } = concurrently(
   [
     { name: 'mocks', command: 'node mocks/serve.mjs', prefixColor: 'blue' },

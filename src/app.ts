@@ -72,7 +72,8 @@ app.onError((err, c) => {
   if (err instanceof Problem) return err.toResponse();
   if (err instanceof KeyringError) return new Problem(500, 'misconfigured', err.message).toResponse();
   if (err instanceof HTTPException) {
-    if (err.status === 400 && /JSON/i.test(err.message)) return new Problem(400, 'malformed-json', 'The body is not valid JSON; send a JSON object.').toResponse();
+    if (err.status === 400 && /JSON/i.test(err.message))
+      return new Problem(400, 'malformed-json', 'The body is not valid JSON; send a JSON object.').toResponse();
     return new Problem(err.status, err.status === 401 ? 'unauthorized' : 'validation-error', err.message).toResponse();
   }
   // Never echo the error: it may hold upstream text. The log line carries no token either.

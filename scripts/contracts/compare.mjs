@@ -9,7 +9,10 @@ export function deref(doc, node, seen = new Set()) {
   const ref = node.$ref;
   if (seen.has(ref) || !ref.startsWith('#/')) return node;
   seen.add(ref);
-  const target = ref.slice(2).split('/').reduce((acc, key) => acc?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+  const target = ref
+    .slice(2)
+    .split('/')
+    .reduce((acc, key) => acc?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
   return deref(doc, target, seen);
 }
 
@@ -37,7 +40,10 @@ function schemaType(doc, schema) {
 }
 
 function successCodes(op) {
-  return Object.keys(op.responses ?? {}).filter((c) => /^2\d\d$/.test(c)).sort().join(',');
+  return Object.keys(op.responses ?? {})
+    .filter((c) => /^2\d\d$/.test(c))
+    .sort()
+    .join(',');
 }
 
 function scopes(op, doc) {
@@ -70,7 +76,8 @@ export function compareContracts(ours, reference) {
         continue;
       }
       if (op.operationId !== refOp.operationId) mismatches.push(`${where}: operationId ${op.operationId} ≠ reference ${refOp.operationId}`);
-      if (Boolean(op.deprecated) !== Boolean(refOp.deprecated)) mismatches.push(`${where}: deprecated ${Boolean(op.deprecated)} ≠ reference ${Boolean(refOp.deprecated)}`);
+      if (Boolean(op.deprecated) !== Boolean(refOp.deprecated))
+        mismatches.push(`${where}: deprecated ${Boolean(op.deprecated)} ≠ reference ${Boolean(refOp.deprecated)}`);
       const mine = params(ours, item, op);
       const theirs = params(reference, refItem, refOp);
       for (const [key, p] of mine) {
@@ -79,7 +86,8 @@ export function compareContracts(ours, reference) {
           mismatches.push(`${where}: parameter ${key} not in the reference`);
           continue;
         }
-        if (Boolean(p.required) !== Boolean(r.required)) mismatches.push(`${where}: parameter ${key} required ${Boolean(p.required)} ≠ reference ${Boolean(r.required)}`);
+        if (Boolean(p.required) !== Boolean(r.required))
+          mismatches.push(`${where}: parameter ${key} required ${Boolean(p.required)} ≠ reference ${Boolean(r.required)}`);
         const [t1, t2] = [schemaType(ours, p.schema), schemaType(reference, r.schema)];
         if (t1 !== t2) mismatches.push(`${where}: parameter ${key} type ${t1} ≠ reference ${t2}`);
         const [s1, s2] = [deref(ours, p.schema) ?? {}, deref(reference, r.schema) ?? {}];
@@ -88,7 +96,8 @@ export function compareContracts(ours, reference) {
         }
         // A reference without an enum may still list the valid values in its description.
         const allowed = s2.enum ?? [...`${r.description ?? ''} ${s2.description ?? ''}`.matchAll(/`([\w-]+)`/g)].map((m) => m[1]);
-        if (s1.enum && !s1.enum.every((v) => allowed.includes(v))) mismatches.push(`${where}: parameter ${key} enum [${s1.enum}] not within reference [${allowed}]`);
+        if (s1.enum && !s1.enum.every((v) => allowed.includes(v)))
+          mismatches.push(`${where}: parameter ${key} enum [${s1.enum}] not within reference [${allowed}]`);
         const [m1, m2] = [declaredMax(ours, p), declaredMax(reference, r)];
         if (m2 !== undefined && m1 !== m2) mismatches.push(`${where}: parameter ${key} allows ${m1 ?? 'unbounded'} items, reference ${m2}`);
       }
@@ -97,8 +106,18 @@ export function compareContracts(ours, reference) {
       }
       const body = deref(ours, op.requestBody);
       const refBody = deref(reference, refOp.requestBody);
-      if (Boolean(body) !== Boolean(refBody)) mismatches.push(`${where}: request body ${body ? 'present' : 'absent'}, reference ${refBody ? 'present' : 'absent'}`);
-      else if (body && Object.keys(body.content ?? {}).sort().join() !== Object.keys(refBody.content ?? {}).sort().join()) mismatches.push(`${where}: request body media types differ`);
+      if (Boolean(body) !== Boolean(refBody))
+        mismatches.push(`${where}: request body ${body ? 'present' : 'absent'}, reference ${refBody ? 'present' : 'absent'}`);
+      else if (
+        body &&
+        Object.keys(body.content ?? {})
+          .sort()
+          .join() !==
+          Object.keys(refBody.content ?? {})
+            .sort()
+            .join()
+      )
+        mismatches.push(`${where}: request body media types differ`);
       if (successCodes(op) !== successCodes(refOp)) mismatches.push(`${where}: success status ${successCodes(op)} ≠ reference ${successCodes(refOp)}`);
       if (scopes(op, ours) !== scopes(refOp, reference)) mismatches.push(`${where}: scopes "${scopes(op, ours)}" ≠ reference "${scopes(refOp, reference)}"`);
     }
@@ -135,10 +154,14 @@ export function compareTokenEndpoint(ours, reference) {
       if (method !== 'post') mismatches.push(`${method.toUpperCase()} ${path}: token endpoints are POST`);
       const url = server + path;
       const sibling = urls.some((t) => t.slice(0, t.lastIndexOf('/') + 1) === url.slice(0, url.lastIndexOf('/') + 1));
-      if (!urls.includes(url) && !sibling) mismatches.push(`${method.toUpperCase()} ${path}: ${url} is not the reference tokenUrl (${urls.join(', ')}) or beside it`);
+      if (!urls.includes(url) && !sibling)
+        mismatches.push(`${method.toUpperCase()} ${path}: ${url} is not the reference tokenUrl (${urls.join(', ')}) or beside it`);
       const types = Object.keys(item[method].requestBody?.content ?? {});
       const expected = ours['x-token-media-type'] ?? 'application/x-www-form-urlencoded';
-      if (!types.includes(expected)) mismatches.push(`${method.toUpperCase()} ${path}: the token request body must be ${expected} (x-token-media-type), not ${types.join(', ') || 'absent'}`);
+      if (!types.includes(expected))
+        mismatches.push(
+          `${method.toUpperCase()} ${path}: the token request body must be ${expected} (x-token-media-type), not ${types.join(', ') || 'absent'}`,
+        );
     }
   }
   return { operations, mismatches };

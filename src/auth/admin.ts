@@ -20,7 +20,13 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
     const enc = new TextEncoder();
     const [a, b] = [enc.encode(await sha256Hex(given)), enc.encode(await sha256Hex(secret))];
     if (!given || !crypto.subtle.timingSafeEqual(a, b)) {
-      throw new Problem(401, 'unauthorized', 'Operator routes need Authorization: Bearer <ADMIN_TOKEN>.', {}, { 'www-authenticate': 'Bearer realm="crossfollow-admin"' });
+      throw new Problem(
+        401,
+        'unauthorized',
+        'Operator routes need Authorization: Bearer <ADMIN_TOKEN>.',
+        {},
+        { 'www-authenticate': 'Bearer realm="crossfollow-admin"' },
+      );
     }
     await next();
   };

@@ -1,8 +1,8 @@
 import { configOf } from '../config';
 import type { Env } from '../env';
-import { decrypt, encrypt, keyIdOf, keyringFrom } from '../tokens/crypto';
 import { Problem } from '../http/problem';
 import { appsKv, settingsSecretAad } from '../storage/keys';
+import { decrypt, encrypt, keyIdOf, keyringFrom } from '../tokens/crypto';
 
 /**
  * An app's settings, kept in APPS under `app:<app_id>`: where OAuth may send users back, where
@@ -46,7 +46,12 @@ export async function readSettings(env: Env, app: string): Promise<AppSettings> 
         }),
       ),
     );
-  const settings = { return_to: stored.return_to, webhook_url: stored.webhook_url, event_secrets: await open(stored.event_secrets, 'event'), action_secrets: await open(stored.action_secrets, 'action') };
+  const settings = {
+    return_to: stored.return_to,
+    webhook_url: stored.webhook_url,
+    event_secrets: await open(stored.event_secrets, 'event'),
+    action_secrets: await open(stored.action_secrets, 'action'),
+  };
   const stale = [...(stored.event_secrets ?? []), ...(stored.action_secrets ?? [])].some((s) => keyIdOf(s) !== ring.currentId);
   if (stale) await writeSettings(env, app, settings);
   return settings;

@@ -13,7 +13,8 @@ export function verifySignature(secrets: string[], raw: string, headers: Record<
     'webhook-timestamp': headers['webhook-timestamp'] ?? '',
     'webhook-signature': headers['webhook-signature'] ?? '',
   };
-  if (!h['webhook-id'] || !h['webhook-timestamp'] || !h['webhook-signature']) return { ok: false, reason: 'webhook-id, webhook-timestamp and webhook-signature are all required' };
+  if (!h['webhook-id'] || !h['webhook-timestamp'] || !h['webhook-signature'])
+    return { ok: false, reason: 'webhook-id, webhook-timestamp and webhook-signature are all required' };
   // The library parses the timestamp leniently (parseInt); the specification says integer seconds.
   if (!/^\d{1,12}$/.test(h['webhook-timestamp'])) return { ok: false, reason: 'webhook-timestamp must be whole seconds since the epoch' };
   let reason = 'no signing secret is set for this app';

@@ -1,9 +1,9 @@
+import { registerAppKey } from '../auth/apps';
 import { configOf } from '../config';
 import type { Env } from '../env';
-import { registerAppKey } from '../auth/apps';
-import { vaultFor } from '../tokens/access';
-import { providerFor } from '../providers/registry';
 import { PROVIDERS } from '../providers/names';
+import { providerFor } from '../providers/registry';
+import { vaultFor } from '../tokens/access';
 
 /** Local `npm start` only: what README "Try it" relies on. Never set in a deployment. */
 export const DEMO = {
@@ -16,7 +16,6 @@ export const DEMO = {
     audius: { access_token: 'demo-audius-access-token', refresh_token: 'demo-audius-refresh-token' },
   },
 } as const;
-
 
 let seeded: Promise<void> | null = null;
 

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { readSettings } from '../auth/settings';
+import { type AppSettings, readSettings } from '../auth/settings';
 import type { Env } from '../env';
 import type { EventMessage } from '../queues/messages';
 
@@ -16,7 +16,7 @@ export function retryDelaySeconds(attempts: number): number {
 export async function deliverEvents(batch: MessageBatch<EventMessage>, env: Env): Promise<void> {
   for (const message of batch.messages) {
     const event = message.body;
-    let settings;
+    let settings: AppSettings;
     try {
       settings = await readSettings(env, event.app);
     } catch {

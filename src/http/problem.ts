@@ -85,6 +85,7 @@ export function problemBody(status: number, slug: ProblemSlug, detail: string, e
 export function validationProblem(errors: FieldError[]): Problem {
   const first = errors[0];
   const where = first?.pointer ?? (first?.parameter ? `parameter ${first.parameter}` : 'the request');
-  const detail = errors.length === 1 ? `${where}: ${first!.detail}` : `${errors.length} fields are invalid; the first, ${where}: ${first!.detail}`;
+  const said = `${where}: ${first?.detail ?? 'invalid'}`;
+  const detail = errors.length === 1 ? said : `${errors.length} fields are invalid; the first, ${said}`;
   return new Problem(422, 'validation-error', detail, { errors });
 }

@@ -4,14 +4,16 @@ import { type FieldError, Problem, validationProblem } from './problem';
 
 /** JSON Pointer (RFC 6901) of a zod issue path. */
 export function toPointer(path: readonly PropertyKey[]): string {
-  return path.map((p) => '/' + String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+  return path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
 export function zodFieldErrors(error: ZodError, target: string): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     // An unknown field is reported at the field itself, not at the object holding it.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => (target === 'json' ? { pointer: toPointer([...issue.path, key]), detail: 'unknown field' } : { parameter: key, detail: 'unknown parameter' }));
+      return issue.keys.map((key) =>
+        target === 'json' ? { pointer: toPointer([...issue.path, key]), detail: 'unknown field' } : { parameter: key, detail: 'unknown parameter' },
+      );
     }
     if (target === 'json') return [{ pointer: toPointer(issue.path), detail: issue.message }];
     return [{ parameter: String(issue.path[0] ?? target), detail: issue.message }];
@@ -30,7 +32,13 @@ export function problemOnInvalid(result: { success: boolean; error?: ZodError; t
 export async function requireJson(c: Context, next: () => Promise<void>): Promise<void> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(.+\+)?json\s*(;|$)/i.test(type)) {
-    throw new Problem(415, 'unsupported-media-type', `Send the body as JSON with content-type: application/json (got ${type ? `'${type.slice(0, 60)}'` : 'none'}).`, {}, { accept: 'application/json' });
+    throw new Problem(
+      415,
+      'unsupported-media-type',
+      `Send the body as JSON with content-type: application/json (got ${type ? `'${type.slice(0, 60)}'` : 'none'}).`,
+      {},
+      { accept: 'application/json' },
+    );
   }
   await next();
 }

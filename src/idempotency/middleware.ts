@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv, Env } from '../env';
 import { sha256Hex } from '../auth/apps';
+import type { AppEnv, Env } from '../env';
 import { Problem } from '../http/problem';
 import { objectNames } from '../storage/keys';
 import type { StoredResponse } from './store';
@@ -19,8 +19,16 @@ function storeFor(env: Env, name: string) {
 export async function once(env: Env, name: string, fingerprint: string, handle: () => Promise<Response>): Promise<Response> {
   const store = storeFor(env, name);
   const begun = await store.begin(fingerprint);
-  if (begun.kind === 'mismatch') throw new Problem(422, 'idempotency-key-reused', 'This Idempotency-Key was used for a different request; use a new key for a new request.');
-  if (begun.kind === 'in-flight') throw new Problem(409, 'idempotency-in-flight', 'The first request with this Idempotency-Key is still running; retry when it has answered.', {}, { 'retry-after': '1' });
+  if (begun.kind === 'mismatch')
+    throw new Problem(422, 'idempotency-key-reused', 'This Idempotency-Key was used for a different request; use a new key for a new request.');
+  if (begun.kind === 'in-flight')
+    throw new Problem(
+      409,
+      'idempotency-in-flight',
+      'The first request with this Idempotency-Key is still running; retry when it has answered.',
+      {},
+      { 'retry-after': '1' },
+    );
   if (begun.kind === 'replay') return replay(begun.response);
   let response: Response;
   try {
@@ -65,7 +73,10 @@ export function idempotencyKey(): MiddlewareHandler<AppEnv> {
   return async function idempotencyKeyMiddleware(c: Context<AppEnv>, next) {
     const key = c.req.header('idempotency-key');
     if (key === undefined || c.req.method === 'GET') return next();
-    if (!KEY.test(key)) throw new Problem(422, 'validation-error', 'Idempotency-Key is 1-255 visible ASCII characters.', { errors: [{ parameter: 'Idempotency-Key', detail: 'not a valid key' }] });
+    if (!KEY.test(key))
+      throw new Problem(422, 'validation-error', 'Idempotency-Key is 1-255 visible ASCII characters.', {
+        errors: [{ parameter: 'Idempotency-Key', detail: 'not a valid key' }],
+      });
     const body = await c.req.text();
     const fingerprint = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
     c.res = await once(c.env, objectNames.idempotencyKey(c.get('appId'), key), fingerprint, async () => {

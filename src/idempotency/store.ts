@@ -42,7 +42,8 @@ export class IdempotencyStore extends DurableObject<Env> {
     if (entry && !(entry.state === 'running' && now - entry.startedAt > STALE_RUNNING_MS)) {
       if (entry.fingerprint !== fingerprint) return { kind: 'mismatch' };
       if (entry.state === 'running') return { kind: 'in-flight' };
-      return { kind: 'replay', response: entry.response! };
+      // A done entry always holds its response; one without is treated as never finished.
+      if (entry.response) return { kind: 'replay', response: entry.response };
     }
     await this.ctx.storage.put(ENTRY, { fingerprint, state: 'running', startedAt: now } satisfies Entry);
     await this.ctx.storage.setAlarm(now + IDEMPOTENCY_TTL_MS);

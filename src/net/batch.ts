@@ -14,10 +14,7 @@ export async function mapConcurrent<T, R>(inputs: readonly T[], limit: number, t
   const results = new Array<R>(inputs.length);
   let next = 0;
   const worker = async () => {
-    while (next < inputs.length) {
-      const index = next++;
-      results[index] = await task(inputs[index]!, index);
-    }
+    for (let index = next++; index < inputs.length; index = next++) results[index] = await task(inputs[index] as T, index);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, inputs.length)) }, worker));
   return results;

@@ -66,7 +66,12 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Re
       // Cut off by the budget, not failed by the provider: the first attempt, stopped well before
       // its own timeout. After a failed attempt, or given half a timeout, it is the provider's.
       const cutOff = timedOut && attempt === 1 && attemptMs < o.timeoutMs / 2;
-      last = { kind: 'network', detail: timedOut ? 'the provider did not answer in time' : 'the provider could not be reached', attempts: attempt, ...(cutOff ? { cutOff } : {}) };
+      last = {
+        kind: 'network',
+        detail: timedOut ? 'the provider did not answer in time' : 'the provider could not be reached',
+        attempts: attempt,
+        ...(cutOff ? { cutOff } : {}),
+      };
     }
     if (attempt === o.attempts) break;
     const hinted = last.kind === 'response' ? parseRetryAfter(last.response.headers.get('retry-after'), now()) : undefined;
@@ -74,5 +79,6 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Re
     if (now() + wait + o.minAttemptMs >= deadline) break;
     await sleep(wait);
   }
-  return last!;
+  // The loop ran at least once (attempts ≥ 1), so there is always a last outcome.
+  return last ?? { kind: 'network', detail: 'no attempt was made', attempts: 0 };
 }

@@ -68,7 +68,11 @@ export function formRequest(url: string, form: Record<string, string>, clientId:
 }
 
 /** Authorization code with PKCE S256; null when the app's client id for the provider is not set. */
-export function authorizeUrl(oauth: ProviderOAuth, config: Config, p: { state: string; challenge: string; redirectUri: string; scopes: string }): string | null {
+export function authorizeUrl(
+  oauth: ProviderOAuth,
+  config: Config,
+  p: { state: string; challenge: string; redirectUri: string; scopes: string },
+): string | null {
   const base = oauth.authorize(config);
   if (!base.clientId) return null;
   const query = new URLSearchParams({

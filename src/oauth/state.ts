@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
-import { oauthStateStorage, objectNames } from '../storage/keys';
 import type { ProviderName } from '../providers/names';
+import { oauthStateStorage, objectNames } from '../storage/keys';
 
 export interface PendingConnect {
   app: string;

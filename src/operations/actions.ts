@@ -14,7 +14,8 @@ export async function runActions(env: Env, app: string, actions: Action[]) {
     const input = { type: action.type, ids: action.ids };
     const outcome = { op: action.op, user: action.user, provider: action.provider };
     try {
-      const answer = action.op === 'follow' || action.op === 'unfollow' ? await runFollows(env, target, input, action.op) : await runLibrary(env, target, input, action.op);
+      const answer =
+        action.op === 'follow' || action.op === 'unfollow' ? await runFollows(env, target, input, action.op) : await runLibrary(env, target, input, action.op);
       results.push({ ...outcome, status: 'done' as const, summary: answer.summary, results: answer.results });
     } catch (err) {
       if (!(err instanceof Problem)) throw err;

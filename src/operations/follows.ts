@@ -2,8 +2,8 @@ import type { Env } from '../env';
 import { Problem, validationProblem } from '../http/problem';
 import type { ProviderName } from '../providers/names';
 import { providerFor } from '../providers/registry';
-import type { BatchResponse, FollowType } from '../schemas/follows';
 import { oneOf } from '../providers/types';
+import type { BatchResponse, FollowType } from '../schemas/follows';
 import { runItems } from './items';
 
 export type FollowOperation = 'follow' | 'unfollow' | 'contains';

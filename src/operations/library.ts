@@ -1,7 +1,7 @@
 import type { Env } from '../env';
 import { Problem, validationProblem } from '../http/problem';
 import { providerFor } from '../providers/registry';
-import { type LibraryAdapter, type Provider, type TimestampedId, oneOf } from '../providers/types';
+import { type LibraryAdapter, oneOf, type Provider, type TimestampedId } from '../providers/types';
 import type { BatchResponse } from '../schemas/follows';
 import type { SaveBody } from '../schemas/library';
 import type { UpstreamSession } from '../upstream/session';
@@ -53,7 +53,19 @@ export async function runLibrary(env: Env, target: Target, input: LibraryInput, 
     const first = new Map<string, TimestampedId>();
     for (const item of input.items) if (!first.has(item.id)) first.set(item.id, item);
     const ids = input.items.map((i) => i.id);
-    return runItems(env, { id: target, operation, type, ids, pointer: '/items', check, run: (s, unique) => timestamped(s, unique.flatMap((id) => first.get(id) ?? [])) });
+    return runItems(env, {
+      id: target,
+      operation,
+      type,
+      ids,
+      pointer: '/items',
+      check,
+      run: (s, unique) =>
+        timestamped(
+          s,
+          unique.flatMap((id) => first.get(id) ?? []),
+        ),
+    });
   }
   const run = (s: UpstreamSession, unique: string[]) =>
     operation === 'save' ? library.save(s, type, unique) : operation === 'remove' ? library.remove(s, type, unique) : library.contains(s, type, unique);

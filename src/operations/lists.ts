@@ -71,7 +71,10 @@ export function listFollows(env: Env, target: Target, type: FollowType, query: L
       item_type: type,
     });
   }
-  return list(env, followLists(provider, target, type, query, (session, options) => provider.listFollows(session, type, options)));
+  return list(
+    env,
+    followLists(provider, target, type, query, (session, options) => provider.listFollows(session, type, options)),
+  );
 }
 
 /** Who follows the user (where the provider tells). */
@@ -79,9 +82,15 @@ export function listFollowers(env: Env, target: Target, query: ListQuery): Promi
   const provider = providerFor(target.provider);
   const listFollowersOf = provider.listFollowers;
   if (!listFollowersOf) {
-    throw new Problem(422, 'unsupported-operation', `${provider.name} cannot list a user's followers.`, { provider: provider.name, operation: 'list-followers' });
+    throw new Problem(422, 'unsupported-operation', `${provider.name} cannot list a user's followers.`, {
+      provider: provider.name,
+      operation: 'list-followers',
+    });
   }
-  return list(env, followLists(provider, target, 'user', query, (session, options) => listFollowersOf(session, options)));
+  return list(
+    env,
+    followLists(provider, target, 'user', query, (session, options) => listFollowersOf(session, options)),
+  );
 }
 
 /** Saved items of one type; library lists page by offset everywhere. */
@@ -89,7 +98,14 @@ export function listLibrary(env: Env, target: Target, type: LibraryType, query: 
   const provider = providerFor(target.provider);
   const library = libraryOf(provider, 'list');
   if (!library.listTypes.includes(type)) throw unsupported(provider, 'list', `saved ${type}s`);
-  return list(env, { id: target, type, query, maxLimit: provider.maxListLimit, cursor: 'offset', fetchPage: (session, options) => library.list(session, type, options) });
+  return list(env, {
+    id: target,
+    type,
+    query,
+    maxLimit: provider.maxListLimit,
+    cursor: 'offset',
+    fetchPage: (session, options) => library.list(session, type, options),
+  });
 }
 
 /** Spotify playlists: the user's own (owned and followed) when `owner` is null, else another user's public ones. */

@@ -74,7 +74,7 @@ export function failureOf(results: ItemResult[], body: Record<string, unknown>):
 
 /** `Retry-After` (seconds) for an answer with deferred items: when the last of them can run. */
 export function deferredHeaders(results: ItemResult[], now = Date.now()): Record<string, string> {
-  const times = results.filter((r) => r.status === 'deferred' && r.retry_at).map((r) => Date.parse(r.retry_at!));
+  const times = results.flatMap((r) => (r.status === 'deferred' && r.retry_at ? [Date.parse(r.retry_at)] : []));
   if (!times.length) return {};
   return { 'retry-after': String(Math.max(1, Math.ceil((Math.max(...times) - now) / 1000))) };
 }

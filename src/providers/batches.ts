@@ -19,7 +19,11 @@ function runBatches(session: UpstreamSession, ids: string[], size: number, call:
     try {
       return { batch, outcome: await call(batch) };
     } catch {
-      const problem = problemBody(500, 'internal-error', `The call for these items failed inside crossfollow; they may or may not have reached ${session.label}.`);
+      const problem = problemBody(
+        500,
+        'internal-error',
+        `The call for these items failed inside crossfollow; they may or may not have reached ${session.label}.`,
+      );
       return { batch, outcome: { ok: false, problem } as CallOutcome };
     }
   });
@@ -39,12 +43,20 @@ export function itemFailure(id: string, outcome: Extract<CallOutcome, { ok: fals
 }
 
 /** Batches whose call answers per item in its own way: `run` maps one batch to its results. */
-export async function resultsInBatches(session: UpstreamSession, ids: string[], size: number, run: (batch: string[]) => Promise<ItemResult[]>): Promise<ItemResult[]> {
+export async function resultsInBatches(
+  session: UpstreamSession,
+  ids: string[],
+  size: number,
+  run: (batch: string[]) => Promise<ItemResult[]>,
+): Promise<ItemResult[]> {
   const runs = await mapConcurrent(chunk(ids, size), concurrencyOf(session), async (batch) => {
     try {
       return await run(batch);
     } catch {
-      return failedAll(batch, problemBody(500, 'internal-error', `The call for these items failed inside crossfollow; they may or may not have reached ${session.label}.`));
+      return failedAll(
+        batch,
+        problemBody(500, 'internal-error', `The call for these items failed inside crossfollow; they may or may not have reached ${session.label}.`),
+      );
     }
   });
   return runs.flat();
@@ -63,7 +75,10 @@ export async function checkInBatches(session: UpstreamSession, ids: string[], si
     if (!outcome.ok) return batch.map((id) => itemFailure(id, outcome));
     const answer = outcome.json;
     if (!Array.isArray(answer) || answer.length !== batch.length || !answer.every((b) => typeof b === 'boolean')) {
-      return failedAll(batch, problemBody(502, 'upstream-error', `${session.label} answered a check of ${batch.length} ids with something other than ${batch.length} booleans.`));
+      return failedAll(
+        batch,
+        problemBody(502, 'upstream-error', `${session.label} answered a check of ${batch.length} ids with something other than ${batch.length} booleans.`),
+      );
     }
     return batch.map((id, i): ItemResult => ({ id, status: 'done', following: answer[i] as boolean }));
   });

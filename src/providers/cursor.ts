@@ -5,7 +5,10 @@ import { validationProblem } from '../http/problem';
  * scheme (Spotify's `after`, X's `pagination_token`, Audius offsets) can differ per provider.
  */
 export function encodeCursor(after: string): string {
-  return btoa(JSON.stringify({ v: 1, after })).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(JSON.stringify({ v: 1, after }))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 export function decodeCursor(cursor: string | undefined): string | undefined {
@@ -22,6 +25,7 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 /** The offset an offset-paged list's decoded cursor stands for. */
 export function offsetOf(after: string | undefined): number {
   if (after === undefined) return 0;
-  if (!/^\d{1,7}$/.test(after)) throw validationProblem([{ parameter: 'cursor', detail: 'this cursor belongs to another list; pass next_cursor from this list unchanged' }]);
+  if (!/^\d{1,7}$/.test(after))
+    throw validationProblem([{ parameter: 'cursor', detail: 'this cursor belongs to another list; pass next_cursor from this list unchanged' }]);
   return Number(after);
 }

@@ -28,7 +28,11 @@ export async function withHandles(
     else {
       // X answers an unknown username with 200 and `errors`: that is a 404 for this item.
       const unknown = (outcome.ok && !id) || (!outcome.ok && outcome.problem.upstream_status === 404);
-      const problem = unknown ? problemBody(404, 'target-not-found', `${session.label} has no user ${handle}.`) : outcome.ok ? problemBody(502, 'upstream-error', `${session.label} answered the lookup of ${handle} with an id that is not one.`) : outcome.problem;
+      const problem = unknown
+        ? problemBody(404, 'target-not-found', `${session.label} has no user ${handle}.`)
+        : outcome.ok
+          ? problemBody(502, 'upstream-error', `${session.label} answered the lookup of ${handle} with an id that is not one.`)
+          : outcome.problem;
       failures.set(handle, { id: handle, status: 'failed', problem });
     }
   });

@@ -22,7 +22,9 @@ export function containsByLookup<T extends { id: string }>(
     const found = new Map(((outcome.json as { data?: T[] }).data ?? []).map((entry) => [entry.id, entry]));
     return batch.map((id): ItemResult => {
       const entry = found.get(id);
-      return entry ? { id, status: 'done', following: isOn(entry) } : { id, status: 'failed', problem: problemBody(404, 'target-not-found', `${session.label} has no ${noun} ${id}.`) };
+      return entry
+        ? { id, status: 'done', following: isOn(entry) }
+        : { id, status: 'failed', problem: problemBody(404, 'target-not-found', `${session.label} has no ${noun} ${id}.`) };
     });
   });
 }

@@ -8,6 +8,7 @@ export type ProviderName = (typeof PROVIDERS)[number];
 
 export const PROVIDER_LABELS: Record<ProviderName, string> = { spotify: 'Spotify', x: 'X', audius: 'Audius' };
 
-export function isProviderName(value: string): value is ProviderName {
-  return (PROVIDERS as readonly string[]).includes(value);
+/** Whether `value` is one of `list` (provider names, a provider's item types), narrowing it to that type. */
+export function oneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
 }

@@ -1,5 +1,5 @@
-import type { ProviderName } from './names';
 import { audius } from './audius';
+import type { ProviderName } from './names';
 import { spotify } from './spotify';
 import type { Provider } from './types';
 import { x } from './x';

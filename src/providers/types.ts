@@ -1,7 +1,7 @@
+import type { ProviderOAuth } from '../oauth/client';
 import type { FollowType, ItemResult, NormalizedItem } from '../schemas/follows';
 import type { LibraryType } from '../schemas/library';
 import type { Profile } from '../schemas/spotify';
-import type { ProviderOAuth } from '../oauth/client';
 import type { UpstreamSession } from '../upstream/session';
 import type { ProviderName } from './names';
 
@@ -9,10 +9,7 @@ import type { ProviderName } from './names';
 export type { FollowType, ItemResult, LibraryType, NormalizedItem };
 export type NormalizedProfile = Profile;
 
-/** Whether `value` is one of `list` (a provider's types, say), narrowing it to that type. */
-export function oneOf<T extends string>(list: readonly T[], value: string): value is T {
-  return (list as readonly string[]).includes(value);
-}
+export { oneOf } from './names';
 
 export interface TimestampedId {
   id: string;

@@ -1,10 +1,10 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { generateApiKey, registerAppKey, revokeAppKey } from '../auth/apps';
+import { newWebhookSecret, readSettings, writeSettings } from '../auth/settings';
 import type { AppEnv } from '../env';
 import { Problem } from '../http/problem';
 import { problemOnInvalid, requireJson } from '../http/validation';
 import { AppIdPath, CreateAppBody, CreatedApp, RevokeBody, SettingsBody, SettingsResponse } from '../schemas/admin';
-import { newWebhookSecret, readSettings, writeSettings } from '../auth/settings';
 import { ProblemSchema } from '../schemas/common';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -16,7 +16,11 @@ const createAppRoute = createRoute({
   summary: 'Create an app (or a new key for one) and return its API key once',
   middleware: [requireJson] as const,
   request: { body: { required: true, content: { 'application/json': { schema: CreateAppBody } } } },
-  responses: { 201: { description: 'The key, shown this once', content: { 'application/json': { schema: CreatedApp } } }, 401: problem('Wrong ADMIN_TOKEN'), 422: problem('Invalid input') },
+  responses: {
+    201: { description: 'The key, shown this once', content: { 'application/json': { schema: CreatedApp } } },
+    401: problem('Wrong ADMIN_TOKEN'),
+    422: problem('Invalid input'),
+  },
 });
 
 const revokeRoute = createRoute({
@@ -52,7 +56,11 @@ const settingsRoute = createRoute({
   summary: "Set an app's OAuth return_to allowlist and event webhook; get its signing secret",
   middleware: [requireJson] as const,
   request: { params: AppIdPath, body: { required: true, content: { 'application/json': { schema: SettingsBody } } } },
-  responses: { 200: { description: 'The settings, with the newest signing secret', content: { 'application/json': { schema: SettingsResponse } } }, 401: problem('Wrong ADMIN_TOKEN'), 422: problem('Invalid input') },
+  responses: {
+    200: { description: 'The settings, with the newest signing secret', content: { 'application/json': { schema: SettingsResponse } } },
+    401: problem('Wrong ADMIN_TOKEN'),
+    422: problem('Invalid input'),
+  },
 });
 
 admin.openapi(settingsRoute, async (c) => {
@@ -74,5 +82,14 @@ admin.openapi(settingsRoute, async (c) => {
     action_secrets: rotate(current.action_secrets, body.rotate_action_secret, 'action_secret'),
   };
   await writeSettings(c.env, app_id, next);
-  return c.json({ app_id, return_to: next.return_to, webhook_url: next.webhook_url, ...shown, live_secrets: { event: next.event_secrets.length, action: next.action_secrets.length } }, 200);
+  return c.json(
+    {
+      app_id,
+      return_to: next.return_to,
+      webhook_url: next.webhook_url,
+      ...shown,
+      live_secrets: { event: next.event_secrets.length, action: next.action_secrets.length },
+    },
+    200,
+  );
 });

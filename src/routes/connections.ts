@@ -1,13 +1,13 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { emit } from '../events/emit';
 import { Problem, validationProblem } from '../http/problem';
-import { providerFor } from '../providers/registry';
 import { problemOnInvalid, requireJson } from '../http/validation';
-import { ConnectionList, ConnectionStatus, ImportBody } from '../schemas/connections';
-import { UserPath, UserProviderPath, problemResponses } from '../schemas/common';
-import { forgetInMemory, vaultFor } from '../tokens/access';
 import { PROVIDERS, type ProviderName } from '../providers/names';
+import { providerFor } from '../providers/registry';
+import { problemResponses, UserPath, UserProviderPath } from '../schemas/common';
+import { ConnectionList, ConnectionStatus, ImportBody } from '../schemas/connections';
+import { forgetInMemory, vaultFor } from '../tokens/access';
 import type { ConnectionId } from '../tokens/types';
 
 const one = '/v1/users/{user}/connections/{provider}';
@@ -33,7 +33,10 @@ const listRoute = createRoute({
   tags: ['connections'],
   summary: "A user's connections and their status (never a token)",
   request: { params: UserPath },
-  responses: { 200: { description: 'Every provider the user is connected to', content: { 'application/json': { schema: ConnectionList } } }, ...problemResponses },
+  responses: {
+    200: { description: 'Every provider the user is connected to', content: { 'application/json': { schema: ConnectionList } } },
+    ...problemResponses,
+  },
 });
 
 const getRoute = createRoute({

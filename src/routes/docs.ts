@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
 import { Scalar } from '@scalar/hono-api-reference';
+import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 
 /**

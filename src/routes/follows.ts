@@ -1,11 +1,11 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { problemOnInvalid, requireJson } from '../http/validation';
 import { runFollows } from '../operations/follows';
 import { listFollowers, listFollows } from '../operations/lists';
 import type { ProviderName } from '../providers/names';
-import { UserProviderPath, problemResponses } from '../schemas/common';
+import { problemResponses, UserProviderPath } from '../schemas/common';
 import { BatchResponse, CheckBody, FollowBody, FollowersQuery, ListQuery, pageOrStream } from '../schemas/follows';
 import { batchAnswer, listingAnswer } from './respond';
 
@@ -53,7 +53,11 @@ const listRoute = createRoute({
 
 export const follows = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
 
-const target = (c: Context<AppEnv>, params: { user: string; provider: ProviderName }) => ({ app: c.get('appId'), user: params.user, provider: params.provider });
+const target = (c: Context<AppEnv>, params: { user: string; provider: ProviderName }) => ({
+  app: c.get('appId'),
+  user: params.user,
+  provider: params.provider,
+});
 
 follows.openapi(followRoute('put', 'Follow any number of artists, users or playlists', FollowBody), async (c) =>
   batchAnswer(c, await runFollows(c.env, target(c, c.req.valid('param')), c.req.valid('json'), 'follow')),

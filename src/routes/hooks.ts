@@ -1,16 +1,16 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sha256Hex } from '../auth/apps';
 import { readSettings } from '../auth/settings';
-import type { AppEnv } from '../env';
 import { verifySignature } from '../auth/webhook-signature';
+import type { AppEnv } from '../env';
 import { Problem, validationProblem } from '../http/problem';
 import { problemOnInvalid, zodFieldErrors } from '../http/validation';
 import { once } from '../idempotency/middleware';
-import { ProblemSchema } from '../schemas/common';
-import { objectNames } from '../storage/keys';
 import { runActions } from '../operations/actions';
 import type { ActionsMessage } from '../queues/messages';
+import { ProblemSchema } from '../schemas/common';
 import { Actions } from '../schemas/hooks';
+import { objectNames } from '../storage/keys';
 
 const hookRoute = createRoute({
   method: 'post',
@@ -21,14 +21,20 @@ const hookRoute = createRoute({
   summary: 'Run actions from another system, signed per Standard Webhooks with the app secret; each webhook-id acts once',
   request: {
     query: z.object({
-      app: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'app is the app id the hook is for').openapi({ description: 'The app whose secret signs this hook' }),
+      app: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/, 'app is the app id the hook is for')
+        .openapi({ description: 'The app whose secret signs this hook' }),
       async: z.enum(['0', '1']).optional().openapi({ description: '1: answer 202 at once and report through a batch.completed event' }),
     }),
     // The body is read raw (the signature covers its exact bytes) and validated after verification:
     // `[{op, user, provider, type, ids}]` or `{actions: [...]}`, at most 20 actions.
   },
   responses: {
-    200: { description: 'One result per action, in order', content: { 'application/json': { schema: z.object({ results: z.array(z.record(z.string(), z.unknown())) }) } } },
+    200: {
+      description: 'One result per action, in order',
+      content: { 'application/json': { schema: z.object({ results: z.array(z.record(z.string(), z.unknown())) }) } },
+    },
     202: { description: 'Accepted (async=1): the outcome comes as a batch.completed event' },
     401: { description: 'The signature does not verify', content: { 'application/problem+json': { schema: ProblemSchema } } },
     422: { description: 'Invalid actions, or this webhook-id came with another body', content: { 'application/problem+json': { schema: ProblemSchema } } },
@@ -47,7 +53,13 @@ hooks.openapi(hookRoute, async (c) => {
     'webhook-signature': c.req.header('webhook-signature'),
   });
   if (!verified.ok) {
-    throw new Problem(401, 'invalid-signature', `Sign the raw body with the app's action secret (whsec_…, Standard Webhooks): ${verified.reason}.`, {}, { 'www-authenticate': 'Webhook realm="crossfollow"' });
+    throw new Problem(
+      401,
+      'invalid-signature',
+      `Sign the raw body with the app's action secret (whsec_…, Standard Webhooks): ${verified.reason}.`,
+      {},
+      { 'www-authenticate': 'Webhook realm="crossfollow"' },
+    );
   }
   const webhookId = c.req.header('webhook-id') ?? '';
   const response = await once(c.env, objectNames.hookDelivery(app, webhookId), await sha256Hex(raw), async () => {

@@ -1,17 +1,20 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { problemOnInvalid, requireJson } from '../http/validation';
 import { runLibrary } from '../operations/library';
 import { listLibrary } from '../operations/lists';
 import type { ProviderName } from '../providers/names';
-import { UserProviderPath, problemResponses } from '../schemas/common';
+import { problemResponses, UserProviderPath } from '../schemas/common';
 import { BatchResponse, pageOrStream } from '../schemas/follows';
 import { LibraryListQuery, LibraryRefBody, SaveBody } from '../schemas/library';
 import { batchAnswer, listingAnswer } from './respond';
 
 const path = '/v1/users/{user}/{provider}/library';
-const batchOk = { 200: { description: 'One result per id or URI, in the order sent', content: { 'application/json': { schema: BatchResponse } } }, ...problemResponses };
+const batchOk = {
+  200: { description: 'One result per id or URI, in the order sent', content: { 'application/json': { schema: BatchResponse } } },
+  ...problemResponses,
+};
 
 const saveRoute = createRoute({
   method: 'put',
@@ -54,7 +57,11 @@ const listRoute = createRoute({
 
 export const library = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
 
-const target = (c: Context<AppEnv>, params: { user: string; provider: ProviderName }) => ({ app: c.get('appId'), user: params.user, provider: params.provider });
+const target = (c: Context<AppEnv>, params: { user: string; provider: ProviderName }) => ({
+  app: c.get('appId'),
+  user: params.user,
+  provider: params.provider,
+});
 
 library.openapi(saveRoute, async (c) => batchAnswer(c, await runLibrary(c.env, target(c, c.req.valid('param')), c.req.valid('json'), 'save')));
 library.openapi(removeRoute, async (c) => batchAnswer(c, await runLibrary(c.env, target(c, c.req.valid('param')), c.req.valid('json'), 'remove')));

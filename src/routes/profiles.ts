@@ -1,10 +1,10 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { problemOnInvalid } from '../http/validation';
 import { listPlaylists } from '../operations/lists';
 import { profileOf } from '../operations/profiles';
 import { topItems, userProfile } from '../providers/spotify/reads';
-import { UserPath, UserProviderPath, problemResponses } from '../schemas/common';
+import { problemResponses, UserPath, UserProviderPath } from '../schemas/common';
 import { pageOrStream } from '../schemas/follows';
 import { Raw } from '../schemas/library';
 import { PlaylistsQuery, ProfileResponse, SpotifyUserPath, TopPath, TopQuery, TopResponse } from '../schemas/spotify';
@@ -84,7 +84,9 @@ profiles.openapi(topRoute, async (c) => {
   return c.json({ provider: 'spotify', kind, time_range: query.time_range, ...page }, 200);
 });
 
-profiles.openapi(myPlaylistsRoute, async (c) => listingAnswer(c, await listPlaylists(c.env, { app: c.get('appId'), user: c.req.valid('param').user }, null, c.req.valid('query'))));
+profiles.openapi(myPlaylistsRoute, async (c) =>
+  listingAnswer(c, await listPlaylists(c.env, { app: c.get('appId'), user: c.req.valid('param').user }, null, c.req.valid('query'))),
+);
 profiles.openapi(userPlaylistsRoute, async (c) => {
   const { user, id } = c.req.valid('param');
   return listingAnswer(c, await listPlaylists(c.env, { app: c.get('appId'), user }, id, c.req.valid('query')));

@@ -19,9 +19,16 @@ export const CreatedApp = z
   })
   .openapi('CreatedApp');
 
-export const RevokeBody = z.object({ api_key: z.string().min(1).max(256) }).strict().openapi('RevokeKey');
+export const RevokeBody = z
+  .object({ api_key: z.string().min(1).max(256) })
+  .strict()
+  .openapi('RevokeKey');
 
-const HttpsUrl = z.string().url().max(2048).refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(u), 'use https (http only on localhost)');
+const HttpsUrl = z
+  .string()
+  .url()
+  .max(2048)
+  .refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(u), 'use https (http only on localhost)');
 
 export const AppIdPath = z.object({ app_id: AppId.openapi({ param: { name: 'app_id', in: 'path' } }) });
 
@@ -29,9 +36,15 @@ export const SettingsBody = z
   .object({
     return_to: z.array(HttpsUrl).max(20).optional().openapi({ description: 'Exact URLs OAuth connect may send users back to.' }),
     webhook_url: HttpsUrl.nullable().optional().openapi({ description: 'Where events (connection.created, …) are delivered; null to stop.' }),
-    rotate_event_secret: z.boolean().optional().openapi({ description: 'A new secret signs events; the previous one signs too until revoked, so receivers can switch.' }),
+    rotate_event_secret: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'A new secret signs events; the previous one signs too until revoked, so receivers can switch.' }),
     rotate_action_secret: z.boolean().optional().openapi({ description: 'A new secret for inbound actions; the previous one keeps verifying until revoked.' }),
-    revoke_previous: z.boolean().optional().openapi({ description: 'Drop every secret but the newest of each kind (after a leak, rotate and revoke at once).' }),
+    revoke_previous: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Drop every secret but the newest of each kind (after a leak, rotate and revoke at once).' }),
   })
   .strict()
   .openapi('AppSettingsUpdate');

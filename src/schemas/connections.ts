@@ -4,13 +4,24 @@ import { PROVIDERS } from '../providers/names';
 export const ImportBody = z
   .object({
     access_token: z.string().min(1, 'access_token is required').max(4096),
-    refresh_token: z.string().min(1).max(4096).optional().openapi({ description: 'Without it, the connection needs the user again once the access token expires.' }),
-    expires_in: z.number().int().min(0).max(31_536_000).optional().openapi({ description: 'Seconds the access token has left; 3600 (Spotify\'s lifetime) when neither this nor expires_at is sent.' }),
+    refresh_token: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .openapi({ description: 'Without it, the connection needs the user again once the access token expires.' }),
+    expires_in: z
+      .number()
+      .int()
+      .min(0)
+      .max(31_536_000)
+      .optional()
+      .openapi({ description: "Seconds the access token has left; 3600 (Spotify's lifetime) when neither this nor expires_at is sent." }),
     expires_at: z.iso.datetime({ offset: true, message: 'expires_at is an ISO 8601 date-time, like 2026-11-24T18:00:00Z' }).optional(),
     scope: z.string().max(2048).optional().openapi({ description: 'Space-separated scopes the tokens were granted.' }),
     provider_user_id: z
       .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'provider_user_id is the user\'s own id at the provider, like 2244994945 on X')
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, "provider_user_id is the user's own id at the provider, like 2244994945 on X")
       .optional()
       .openapi({ description: "The user's own id at the provider (X, Audius); looked up on first use when left out." }),
   })

@@ -28,9 +28,15 @@ export const CheckBody = FollowBody.omit({ public: true }).openapi('CheckRequest
 
 export const ListQuery = z.object({
   type: FollowType,
-  limit: z.coerce.number().int('limit is a whole number').min(1, 'limit is at least 1').max(1000, 'limit is at most 1000').default(20).openapi({ description: 'Spotify serves at most 50, Audius 100, X 1000' }),
+  limit: z.coerce
+    .number()
+    .int('limit is a whole number')
+    .min(1, 'limit is at least 1')
+    .max(1000, 'limit is at most 1000')
+    .default(20)
+    .openapi({ description: 'Spotify serves at most 50, Audius 100, X 1000' }),
   cursor: z.string().max(512).optional().openapi({ description: 'next_cursor of the previous page, unchanged' }),
-  raw: z.enum(['0', '1']).optional().openapi({ description: '1 adds the provider\'s own object as `raw`' }),
+  raw: z.enum(['0', '1']).optional().openapi({ description: "1 adds the provider's own object as `raw`" }),
   all: z.enum(['0', '1']).optional().openapi({ description: '1 walks every page and streams NDJSON (at most 20 pages)' }),
 });
 
@@ -43,7 +49,10 @@ export const ItemResult = z
     following: z.boolean().optional(),
     reason: z.string().optional().openapi({ description: 'skipped: duplicate or not-processed; deferred: time-budget when the request ran out of time' }),
     problem: ItemProblem.optional(),
-    retry_at: z.string().optional().openapi({ description: 'deferred: when the item can be sent again (the provider rate window, or at once after a time-budget cut-off)' }),
+    retry_at: z
+      .string()
+      .optional()
+      .openapi({ description: 'deferred: when the item can be sent again (the provider rate window, or at once after a time-budget cut-off)' }),
     resolved_id: z.string().optional().openapi({ description: 'the provider id a handle (@name) resolved to' }),
     transaction_hash: z.string().optional().openapi({ description: 'Audius: the transaction that made the change' }),
   })
@@ -55,7 +64,9 @@ export const ItemResult = z
  */
 export type ItemResult = z.infer<typeof ItemResult>;
 
-export const Summary = z.object({ done: z.number(), pending: z.number(), deferred: z.number(), failed: z.number(), skipped: z.number() }) satisfies z.ZodType<Record<ItemStatus, number>>;
+export const Summary = z.object({ done: z.number(), pending: z.number(), deferred: z.number(), failed: z.number(), skipped: z.number() }) satisfies z.ZodType<
+  Record<ItemStatus, number>
+>;
 
 export const BatchResponse = z
   .object({

@@ -5,7 +5,10 @@ export const LIBRARY_TYPES = ['track', 'album', 'episode', 'show', 'audiobook', 
 export const LibraryType = z.enum(LIBRARY_TYPES).openapi({ example: 'track' });
 export type LibraryType = z.infer<typeof LibraryType>;
 
-const IdList = z.array(z.string().max(256, 'an id is at most 256 characters')).min(1, 'send at least one id').max(MAX_IDS, `send at most ${MAX_IDS} ids in one request`);
+const IdList = z
+  .array(z.string().max(256, 'an id is at most 256 characters'))
+  .min(1, 'send at least one id')
+  .max(MAX_IDS, `send at most ${MAX_IDS} ids in one request`);
 const UriList = z
   .array(z.string().max(300, 'a URI is at most 300 characters'))
   .min(1, 'send at least one URI')
@@ -15,7 +18,9 @@ const Timestamped = z
   .object({
     id: z.string().max(256),
     // Spotify wants UTC: an offset is accepted and converted.
-    added_at: z.iso.datetime({ offset: true, message: 'added_at is an ISO 8601 date-time, like 2023-01-15T14:30:00Z' }).transform((v) => new Date(v).toISOString()),
+    added_at: z.iso
+      .datetime({ offset: true, message: 'added_at is an ISO 8601 date-time, like 2023-01-15T14:30:00Z' })
+      .transform((v) => new Date(v).toISOString()),
   })
   .strict();
 
@@ -29,8 +34,10 @@ function oneForm(b: Shape, ctx: z.RefinementCtx) {
     return;
   }
   if (given[0] !== 'uris' && b.type === undefined) ctx.addIssue({ code: 'custom', path: ['type'], message: 'type is required with ids or items' });
-  if (given[0] === 'uris' && b.type !== undefined) ctx.addIssue({ code: 'custom', path: ['type'], message: 'leave type out with uris: each URI names its own type' });
-  if (given[0] === 'items' && b.type !== undefined && b.type !== 'track') ctx.addIssue({ code: 'custom', path: ['type'], message: 'items with added_at are for tracks only' });
+  if (given[0] === 'uris' && b.type !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['type'], message: 'leave type out with uris: each URI names its own type' });
+  if (given[0] === 'items' && b.type !== undefined && b.type !== 'track')
+    ctx.addIssue({ code: 'custom', path: ['type'], message: 'items with added_at are for tracks only' });
 }
 
 export const SaveBody = z

@@ -1,12 +1,15 @@
 import { z } from '@hono/zod-openapi';
 import { USER_ID } from '../providers/spotify/ids';
+import { UserId } from './common';
 import { NormalizedItem } from './follows';
 import { All, Cursor, Limit, Raw } from './library';
-import { UserId } from './common';
 
 export const SpotifyUserPath = z.object({
   user: UserId,
-  id: z.string().regex(USER_ID, 'a Spotify user id is 1-64 letters, digits, ".", "_" or "-"').openapi({ param: { name: 'id', in: 'path' }, example: 'smedjan' }),
+  id: z
+    .string()
+    .regex(USER_ID, 'a Spotify user id is 1-64 letters, digits, ".", "_" or "-"')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'smedjan' }),
 });
 
 export const TopPath = z.object({

@@ -1,7 +1,7 @@
 import { configOf } from '../config';
 import type { Env } from '../env';
-import { decrypt, keyringFrom } from './crypto';
 import { type ConnectionId, connectionKey, objectNames, tokensKv } from '../storage/keys';
+import { decrypt, keyringFrom } from './crypto';
 import { EXPIRY_MARGIN_MS, type TokenResult } from './types';
 
 /**
@@ -27,7 +27,8 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
   const now = Date.now();
   if (rejected === undefined) {
     const hit = memory.get(key);
-    if (hit && hit.freshUntil > now && hit.expiresAt - now > EXPIRY_MARGIN_MS) return { ok: true, token: hit.token, expiresAt: hit.expiresAt, providerUserId: hit.providerUserId };
+    if (hit && hit.freshUntil > now && hit.expiresAt - now > EXPIRY_MARGIN_MS)
+      return { ok: true, token: hit.token, expiresAt: hit.expiresAt, providerUserId: hit.providerUserId };
     const cached = await env.TOKENS.getWithMetadata<{ expires_at: number; me?: string | null }>(tokensKv.access(id));
     if (cached.value && cached.metadata && cached.metadata.expires_at - now > EXPIRY_MARGIN_MS) {
       try {
@@ -52,7 +53,8 @@ export function forgetInMemory(id: ConnectionId): void {
 }
 
 function remember(key: string, result: { token: string; expiresAt: number; providerUserId: string | null }): void {
-  if (memory.size >= MEMORY_LIMIT) memory.delete(memory.keys().next().value!);
+  const oldest = memory.keys().next();
+  if (memory.size >= MEMORY_LIMIT && !oldest.done) memory.delete(oldest.value);
   memory.set(key, { token: result.token, expiresAt: result.expiresAt, providerUserId: result.providerUserId, freshUntil: Date.now() + MEMORY_TRUST_MS });
 }
 

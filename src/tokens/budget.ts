@@ -13,7 +13,6 @@ interface Budget {
   epoch?: number;
 }
 
-
 const budgetKey = vaultStorage.budget;
 
 /** Takes up to `want` requests from the budget (`limit` per `windowMs`); a window that has ended starts afresh. */
@@ -36,7 +35,11 @@ export async function observeBudget(storage: DurableObjectStorage, bucket: strin
   // A window that has ended says nothing about the provider's current one.
   const budget = stored && stored.resetAt > Date.now() ? stored : undefined;
   if (budget && budget.remaining <= remaining && budget.resetAt >= resetAt) return;
-  await storage.put(budgetKey(bucket), { remaining: Math.min(remaining, budget?.remaining ?? remaining), resetAt: Math.max(resetAt, budget?.resetAt ?? 0), epoch: (stored?.epoch ?? 0) + 1 });
+  await storage.put(budgetKey(bucket), {
+    remaining: Math.min(remaining, budget?.remaining ?? remaining),
+    resetAt: Math.max(resetAt, budget?.resetAt ?? 0),
+    epoch: (stored?.epoch ?? 0) + 1,
+  });
 }
 
 /**
@@ -46,7 +49,13 @@ export async function observeBudget(storage: DurableObjectStorage, bucket: strin
  * provider's figure has replaced it (a new epoch, by any request of the user), that figure never
  * held them.
  */
-export async function releaseBudget(storage: DurableObjectStorage, bucket: string, count: number, from: Omit<BudgetGrant, 'granted'>, limit: number): Promise<void> {
+export async function releaseBudget(
+  storage: DurableObjectStorage,
+  bucket: string,
+  count: number,
+  from: Omit<BudgetGrant, 'granted'>,
+  limit: number,
+): Promise<void> {
   const budget = await storage.get<Budget>(budgetKey(bucket));
   if (!budget || budget.resetAt !== from.resetAt || (budget.epoch ?? 0) !== from.epoch || budget.resetAt <= Date.now() || count < 1) return;
   await storage.put(budgetKey(bucket), { ...budget, remaining: Math.min(limit, budget.remaining + count) });

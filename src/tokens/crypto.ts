@@ -33,9 +33,13 @@ export function keyringFrom(secret: string | undefined): Promise<Keyring> {
 async function importKeyring(secret: string): Promise<Keyring> {
   const keys = new Map<string, CryptoKey>();
   let currentId = '';
-  for (const part of secret.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of secret
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [kid, b64] = part.split(':');
-    if (!kid || !b64 || !/^[A-Za-z0-9_-]{1,16}$/.test(kid)) throw new KeyringError('TOKEN_KEYS entries must look like kid:base64key (kid: 1-16 letters, digits, _ or -).');
+    if (!kid || !b64 || !/^[A-Za-z0-9_-]{1,16}$/.test(kid))
+      throw new KeyringError('TOKEN_KEYS entries must look like kid:base64key (kid: 1-16 letters, digits, _ or -).');
     const raw = fromBase64(b64);
     if (raw.byteLength !== 32) throw new KeyringError(`TOKEN_KEYS key ${kid} must be 32 bytes (base64 of 32 random bytes).`);
     keys.set(kid, await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']));
@@ -47,7 +51,8 @@ async function importKeyring(secret: string): Promise<Keyring> {
 
 export async function encrypt(ring: Keyring, plaintext: string, aad: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const key = ring.keys.get(ring.currentId)!;
+  const key = ring.keys.get(ring.currentId);
+  if (!key) throw new KeyringError('TOKEN_KEYS has no key to encrypt with.');
   const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(aad) }, key, encoder.encode(plaintext));
   return `v1.${ring.currentId}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ct))}`;
 }

@@ -1,9 +1,7 @@
 import type { ConnectionStatus } from '../schemas/connections';
 import type { ConnectionId } from '../storage/keys';
 
-export type { ConnectionId };
-
-export type { ConnectionStatus };
+export type { ConnectionId, ConnectionStatus };
 export type ConnectionState = ConnectionStatus['status'];
 
 export interface ImportInput {

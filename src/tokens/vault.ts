@@ -1,15 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env';
-import { DecryptError, KeyringError, type Keyring, decrypt, encrypt, keyIdOf, keyringFrom } from './crypto';
-import { emit } from '../events/emit';
 import { configOf } from '../config';
+import type { Env } from '../env';
+import { emit } from '../events/emit';
 import { revokeToken, tokenGrant } from '../oauth/client';
 import { providerFor } from '../providers/registry';
-import { observeBudget, releaseBudget, reserveBudget } from './budget';
-import { type Stored, toStatus } from './status';
 import { connectionKey, tokensKv, vaultStorage } from '../storage/keys';
-import { type BudgetGrant, type ConnectionStatus, type ImportInput, type TokenResult, EXPIRY_MARGIN_MS } from './types';
-
+import { observeBudget, releaseBudget, reserveBudget } from './budget';
+import { DecryptError, decrypt, encrypt, type Keyring, KeyringError, keyIdOf, keyringFrom } from './crypto';
+import { type Stored, toStatus } from './status';
+import { type BudgetGrant, type ConnectionStatus, EXPIRY_MARGIN_MS, type ImportInput, type TokenResult } from './types';
 
 declare module '../env' {
   interface Env {
@@ -76,7 +75,11 @@ export class TokenVault extends DurableObject<Env> {
     if (!ring.ok) return false;
     const aad = connectionKey(input.id);
     const pending: Pending = {
-      input: { ...input, access_token: await encrypt(ring.ring, input.access_token, aad), refresh_token: input.refresh_token ? await encrypt(ring.ring, input.refresh_token, aad) : undefined },
+      input: {
+        ...input,
+        access_token: await encrypt(ring.ring, input.access_token, aad),
+        refresh_token: input.refresh_token ? await encrypt(ring.ring, input.refresh_token, aad) : undefined,
+      },
       until: Date.now() + PENDING_TTL_MS,
     };
     await this.ctx.storage.put(pendingKey(connectId), pending);
@@ -193,7 +196,8 @@ export class TokenVault extends DurableObject<Env> {
     const { oauth } = providerFor(record.id.provider);
     const outcome = await tokenGrant(record.id.provider, oauth, configOf(this.env), { grant_type: 'refresh_token', refresh_token: refreshToken });
     if (outcome.kind === 'invalid_grant') return this.markReauth(record, outcome.detail);
-    if (outcome.kind !== 'ok') return { ok: false, reason: outcome.kind, detail: outcome.detail, retryAfter: outcome.kind === 'unavailable' ? outcome.retryAfter : undefined };
+    if (outcome.kind !== 'ok')
+      return { ok: false, reason: outcome.kind, detail: outcome.detail, retryAfter: outcome.kind === 'unavailable' ? outcome.retryAfter : undefined };
     const now = Date.now();
     const next: Stored = {
       ...record,

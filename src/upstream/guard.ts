@@ -18,9 +18,14 @@ export async function throughCircuit(url: string, label: string, source: string,
       ok: false,
       notSent: 'circuit-open',
       retryAfter: admitted.retryAfter,
-      problem: problemBody(503, 'upstream-unavailable', `${label} kept failing; crossfollow is holding calls back for ${admitted.retryAfter} s instead of adding load.`, {
-        retry_after: admitted.retryAfter,
-      }),
+      problem: problemBody(
+        503,
+        'upstream-unavailable',
+        `${label} kept failing; crossfollow is holding calls back for ${admitted.retryAfter} s instead of adding load.`,
+        {
+          retry_after: admitted.retryAfter,
+        },
+      ),
     };
   }
   let outcome: CallOutcome;

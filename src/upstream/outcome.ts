@@ -32,11 +32,17 @@ export function failureOf(label: string, response: Response, json: unknown, atte
     return {
       ok: false,
       retryAfter,
-      problem: problemBody(503, 'upstream-unavailable', `${said} after ${attempts} attempts; retry later.`, { upstream_status: status, retry_after: retryAfter }),
+      problem: problemBody(503, 'upstream-unavailable', `${said} after ${attempts} attempts; retry later.`, {
+        upstream_status: status,
+        retry_after: retryAfter,
+      }),
     };
   }
   if (status === 401) {
-    return { ok: false, problem: problemBody(409, 'reauth-required', `${said} even with a freshly refreshed token; connect the user again.`, { upstream_status: status }) };
+    return {
+      ok: false,
+      problem: problemBody(409, 'reauth-required', `${said} even with a freshly refreshed token; connect the user again.`, { upstream_status: status }),
+    };
   }
   const hint = status === 403 ? ' The token may lack a scope this operation needs; reconnect with the scopes in the README.' : '';
   return { ok: false, problem: problemBody(502, 'upstream-error', `${said}.${hint}`, { upstream_status: status }) };
@@ -44,7 +50,9 @@ export function failureOf(label: string, response: Response, json: unknown, atte
 
 /** The provider could not be reached or did not answer in time, after every attempt. */
 export function failureNetwork(label: string, detail: string, attempts: number): ProblemBody {
-  return problemBody(503, 'upstream-unavailable', `${label}: ${detail} (after ${attempts} attempts); a write may or may not have taken effect.`, { network: true });
+  return problemBody(503, 'upstream-unavailable', `${label}: ${detail} (after ${attempts} attempts); a write may or may not have taken effect.`, {
+    network: true,
+  });
 }
 
 /** The answer broke off before it was read. */
@@ -64,7 +72,13 @@ export function tokenProblem(result: Extract<TokenResult, { ok: false }>, id: Co
       return new Problem(500, 'misconfigured', result.detail);
     case 'unavailable': {
       const after = result.retryAfter ?? 5;
-      return new Problem(503, 'upstream-unavailable', `Could not refresh the token for ${who}: ${result.detail}`, { retry_after: after }, { 'retry-after': String(after) });
+      return new Problem(
+        503,
+        'upstream-unavailable',
+        `Could not refresh the token for ${who}: ${result.detail}`,
+        { retry_after: after },
+        { 'retry-after': String(after) },
+      );
     }
   }
 }

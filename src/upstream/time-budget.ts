@@ -46,9 +46,14 @@ export class TimeBudget {
       ok: false,
       notSent: 'time-budget',
       retryAfter: 1,
-      problem: problemBody(503, 'time-budget-exceeded', `The request's time budget (${budget} s) ran out before this call to ${label} was sent; nothing was sent for it.`, {
-        retry_after: 1,
-      }),
+      problem: problemBody(
+        503,
+        'time-budget-exceeded',
+        `The request's time budget (${budget} s) ran out before this call to ${label} was sent; nothing was sent for it.`,
+        {
+          retry_after: 1,
+        },
+      ),
     };
   }
 
@@ -57,10 +62,15 @@ export class TimeBudget {
     return {
       ok: false,
       retryAfter: 1,
-      problem: problemBody(503, 'time-budget-exceeded', `${label} had not answered when the request's time budget ran out, so the call was cut off; a write may or may not have taken effect.`, {
-        cut_off: true,
-        retry_after: 1,
-      }),
+      problem: problemBody(
+        503,
+        'time-budget-exceeded',
+        `${label} had not answered when the request's time budget ran out, so the call was cut off; a write may or may not have taken effect.`,
+        {
+          cut_off: true,
+          retry_after: 1,
+        },
+      ),
     };
   }
 }

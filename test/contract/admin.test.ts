@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { BASE, call } from '../support/helpers';
 
 function admin(path: string, body: unknown, token = 'test-admin-token') {
-  return SELF.fetch(`${BASE}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return SELF.fetch(`${BASE}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 describe('operator routes', () => {

@@ -1,8 +1,8 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { type ConnectionId, connectionKey } from '../../src/storage/keys';
 import { vaultFor } from '../../src/tokens/access';
 import { decrypt, keyringFrom } from '../../src/tokens/crypto';
-import { type ConnectionId, connectionKey } from '../../src/storage/keys';
 import { byToken, call, connect, mockCalls, newApp, refreshTokenSent, unique } from '../support/helpers';
 
 const ME = 'eYZmn'; // the id GET /me answers in openapi/audius.yaml
@@ -20,7 +20,10 @@ describe('Audius follows', () => {
     const res = await call(key, 'PUT', '/v1/users/au/audius/follows', { type: 'user', ids: ['nlGNe', '7eP5n'] });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Batch;
-    expect(body.results.map((r) => [r.id, r.status, r.transaction_hash?.startsWith('0x')])).toEqual([['nlGNe', 'done', true], ['7eP5n', 'done', true]]);
+    expect(body.results.map((r) => [r.id, r.status, r.transaction_hash?.startsWith('0x')])).toEqual([
+      ['nlGNe', 'done', true],
+      ['7eP5n', 'done', true],
+    ]);
     await call(key, 'DELETE', '/v1/users/au/audius/follows', { type: 'user', ids: ['nlGNe'] });
     const made = await calls();
     expect(made.map((c) => `${c.method} ${c.url}`).sort()).toEqual(
@@ -49,27 +52,51 @@ describe('Audius follows', () => {
 
   it('lists following and followers by offset behind an opaque cursor', async () => {
     const { key, calls } = await setup({ provider_user_id: ME });
-    const first = (await (await call(key, 'GET', '/v1/users/au/audius/follows?type=user&limit=2')).json()) as { items: Record<string, unknown>[]; next_cursor: string };
-    expect(first.items[0]).toEqual({ id: 'nlGNe', type: 'user', uri: 'audius:user:nlGNe', name: 'Ray Jacobson', url: 'https://audius.co/rayjacobson', image: 'https://audius.example/nlGNe/480x480.jpg' });
-    const second = (await (await call(key, 'GET', `/v1/users/au/audius/follows?type=user&limit=2&cursor=${first.next_cursor}`)).json()) as { items: unknown[]; next_cursor: string | null };
+    const first = (await (await call(key, 'GET', '/v1/users/au/audius/follows?type=user&limit=2')).json()) as {
+      items: Record<string, unknown>[];
+      next_cursor: string;
+    };
+    expect(first.items[0]).toEqual({
+      id: 'nlGNe',
+      type: 'user',
+      uri: 'audius:user:nlGNe',
+      name: 'Ray Jacobson',
+      url: 'https://audius.co/rayjacobson',
+      image: 'https://audius.example/nlGNe/480x480.jpg',
+    });
+    const second = (await (await call(key, 'GET', `/v1/users/au/audius/follows?type=user&limit=2&cursor=${first.next_cursor}`)).json()) as {
+      items: unknown[];
+      next_cursor: string | null;
+    };
     expect(second).toMatchObject({ items: [], next_cursor: null });
     expect((await call(key, 'GET', '/v1/users/au/audius/followers?limit=100')).status).toBe(200);
     expect((await call(key, 'GET', '/v1/users/au/audius/followers?limit=101')).status).toBe(422);
-    expect((await calls()).map((c) => `${c.path} ${c.query.offset}/${c.query.limit}`)).toEqual([`/users/${ME}/following 0/2`, `/users/${ME}/following 2/2`, `/users/${ME}/followers 0/100`]);
+    expect((await calls()).map((c) => `${c.path} ${c.query.offset}/${c.query.limit}`)).toEqual([
+      `/users/${ME}/following 0/2`,
+      `/users/${ME}/following 2/2`,
+      `/users/${ME}/followers 0/100`,
+    ]);
   });
 });
 
 describe('Audius library', () => {
   it('saves and removes tracks, playlists and albums through favorites', async () => {
     const { key, calls } = await setup({ provider_user_id: ME });
-    for (const [type, id] of [['track', 'D7KyD'], ['playlist', 'DOPRl'], ['album', 'AlB1m']] as const) {
+    for (const [type, id] of [
+      ['track', 'D7KyD'],
+      ['playlist', 'DOPRl'],
+      ['album', 'AlB1m'],
+    ] as const) {
       expect((await call(key, 'PUT', '/v1/users/au/audius/library', { type, ids: [id] })).status).toBe(200);
       expect((await call(key, 'DELETE', '/v1/users/au/audius/library', { type, ids: [id] })).status).toBe(200);
     }
     expect((await calls()).map((c) => `${c.method} ${c.path}`)).toEqual([
-      'POST /tracks/D7KyD/favorites', 'DELETE /tracks/D7KyD/favorites',
-      'POST /playlists/DOPRl/favorites', 'DELETE /playlists/DOPRl/favorites',
-      'POST /playlists/AlB1m/favorites', 'DELETE /playlists/AlB1m/favorites',
+      'POST /tracks/D7KyD/favorites',
+      'DELETE /tracks/D7KyD/favorites',
+      'POST /playlists/DOPRl/favorites',
+      'DELETE /playlists/DOPRl/favorites',
+      'POST /playlists/AlB1m/favorites',
+      'DELETE /playlists/AlB1m/favorites',
     ]);
   });
 
@@ -87,10 +114,16 @@ describe('Audius library', () => {
   it('lists saved tracks, albums and playlists with added_at', async () => {
     const { key, calls } = await setup({ provider_user_id: ME });
     for (const type of ['track', 'album', 'playlist']) {
-      const page = (await (await call(key, 'GET', `/v1/users/au/audius/library?type=${type}&limit=20`)).json()) as { items: { added_at: string; type: string }[] };
+      const page = (await (await call(key, 'GET', `/v1/users/au/audius/library?type=${type}&limit=20`)).json()) as {
+        items: { added_at: string; type: string }[];
+      };
       expect(page.items[0]).toMatchObject({ type, added_at: '2026-10-01T12:00:00Z' });
     }
-    expect((await calls()).map((c) => `${c.path} ${c.query.type}`)).toEqual([`/users/${ME}/library/tracks favorite`, `/users/${ME}/library/albums favorite`, `/users/${ME}/library/playlists favorite`]);
+    expect((await calls()).map((c) => `${c.path} ${c.query.type}`)).toEqual([
+      `/users/${ME}/library/tracks favorite`,
+      `/users/${ME}/library/albums favorite`,
+      `/users/${ME}/library/playlists favorite`,
+    ]);
   });
 
   it('refuses library types Audius has not (422) and answers the profile from GET /me', async () => {

@@ -27,7 +27,11 @@ describe('bad input', () => {
     it(`refuses an id with ${name} (422 pointing at it), no call, nothing stored changed`, async () => {
       const { key, calls, stored } = await setup();
       const before = await stored();
-      for (const [method, path, body] of [['PUT', follow, { type: 'artist' }], ['POST', `${follow}/contains`, { type: 'artist' }], ['DELETE', '/v1/users/bad/spotify/library', { type: 'track' }]] as const) {
+      for (const [method, path, body] of [
+        ['PUT', follow, { type: 'artist' }],
+        ['POST', `${follow}/contains`, { type: 'artist' }],
+        ['DELETE', '/v1/users/bad/spotify/library', { type: 'track' }],
+      ] as const) {
         const res = await call(key, method, path, { ...body, ids: [id, bad] });
         expect(res.status, `${method} ${path}`).toBe(422);
         expect(((await res.json()) as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/ids/1']);
@@ -52,7 +56,11 @@ describe('bad input', () => {
         controller.close();
       },
     });
-    const chunked = await SELF.fetch(`${BASE}${follow}`, { method: 'PUT', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: stream });
+    const chunked = await SELF.fetch(`${BASE}${follow}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: stream,
+    });
     expect(chunked.status).toBe(413);
     expect(await calls()).toHaveLength(0);
     expect(await stored()).toBe(before);
@@ -60,7 +68,12 @@ describe('bad input', () => {
 
   it('sends security headers on every answer, problems included', async () => {
     const { key } = await setup();
-    for (const res of [await SELF.fetch(`${BASE}/`), await call(key, 'GET', '/v1/users/bad/connections'), await call('wrong', 'GET', '/v1/users/bad/connections'), await call(key, 'GET', '/nowhere')]) {
+    for (const res of [
+      await SELF.fetch(`${BASE}/`),
+      await call(key, 'GET', '/v1/users/bad/connections'),
+      await call('wrong', 'GET', '/v1/users/bad/connections'),
+      await call(key, 'GET', '/nowhere'),
+    ]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('strict-transport-security')).toContain('max-age=');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');

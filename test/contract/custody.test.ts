@@ -1,8 +1,8 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { decrypt, keyringFrom } from '../../src/tokens/crypto';
-import { forgetInMemory, vaultFor } from '../../src/tokens/access';
 import { type ConnectionId, connectionKey, tokensKv } from '../../src/storage/keys';
+import { forgetInMemory, vaultFor } from '../../src/tokens/access';
+import { decrypt, keyringFrom } from '../../src/tokens/crypto';
 import type { TokenVault } from '../../src/tokens/vault';
 import { byRefreshToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
 
@@ -123,7 +123,9 @@ describe('no token in any response or log line', () => {
     const logged: string[] = [];
     const levels = ['log', 'info', 'warn', 'error', 'debug'] as const;
     const originals = levels.map((l) => console[l]);
-    levels.forEach((l) => (console[l] = (...args: unknown[]) => void logged.push(args.map(String).join(' '))));
+    for (const l of levels) {
+      console[l] = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
+    }
     const secrets: string[] = [];
     const bodies: string[] = [];
     try {
@@ -153,7 +155,7 @@ describe('no token in any response or log line', () => {
       const minted = (await mockCalls('spotify-api')).map((c) => c.authorization?.replace('Bearer ', '') ?? '').filter((t) => t.startsWith('mock-at-'));
       secrets.push(...minted);
     } finally {
-      levels.forEach((l, i) => (console[l] = originals[i]!));
+      for (const [i, l] of levels.entries()) console[l] = originals[i]!;
     }
     const everything = [...bodies, ...logged].join('\n');
     expect(bodies.length).toBeGreaterThan(20);

@@ -1,10 +1,9 @@
-import { SELF, createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { retryDelaySeconds } from '../../src/events/deliver';
 import worker from '../../src/index';
 import type { EventMessage } from '../../src/queues/messages';
-import { retryDelaySeconds } from '../../src/events/deliver';
 import { BASE, call, newApp, unique } from '../support/helpers';
 
 interface Delivery {
@@ -37,7 +36,13 @@ describe('outbound events', () => {
       body: JSON.stringify({ rotate_event_secret: true }),
     });
     const { event_secret: newer } = (await rotated.json()) as { event_secret: string };
-    const event: EventMessage = { id: 'evt_rot', app, type: 'connection.deleted', timestamp: new Date().toISOString(), data: { user: 'u', provider: 'spotify' } };
+    const event: EventMessage = {
+      id: 'evt_rot',
+      app,
+      type: 'connection.deleted',
+      timestamp: new Date().toISOString(),
+      data: { user: 'u', provider: 'spotify' },
+    };
     const batch = createMessageBatch<EventMessage>('crossfollow-events', [{ id: 'r1', timestamp: new Date(), attempts: 1, body: event }]);
     await worker.queue(batch, env);
     const [got] = await deliveries(name);
@@ -51,7 +56,13 @@ describe('outbound events', () => {
   it('an event whose receiver fails twice arrives on the third try, with a valid signature', async () => {
     const name = unique('down');
     const { app, secret } = await appListening(`${name}?fail=2`);
-    const event: EventMessage = { id: 'evt_test_1', app, type: 'connection.reauth_required', timestamp: new Date().toISOString(), data: { user: 'u1', provider: 'x', reason: 'invalid_grant' } };
+    const event: EventMessage = {
+      id: 'evt_test_1',
+      app,
+      type: 'connection.reauth_required',
+      timestamp: new Date().toISOString(),
+      data: { user: 'u1', provider: 'x', reason: 'invalid_grant' },
+    };
     const outcomes = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
       const batch = createMessageBatch<EventMessage>('crossfollow-events', [{ id: 'm1', timestamp: new Date(), attempts: attempt, body: event }]);

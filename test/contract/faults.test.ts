@@ -1,12 +1,12 @@
 import { createExecutionContext, env } from 'cloudflare:test';
-// The scanned entry (secret scan), called with a changed env.
-import worker from '../support/scanned-worker';
 import { describe, expect, inject, it } from 'vitest';
+import { resetCircuits } from '../../src/net/circuit';
 import { spotify } from '../../src/providers/spotify';
 import { X_FOLLOW_BUDGET, x } from '../../src/providers/x';
-import { resetCircuits } from '../../src/net/circuit';
 import { UpstreamSession } from '../../src/upstream/session';
 import { byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
+// The scanned entry (secret scan), called with a changed env.
+import worker from '../support/scanned-worker';
 
 const faults = () => inject('mockUrls').faults!;
 
@@ -46,7 +46,12 @@ describe('upstream faults', () => {
     expect(await calls()).toEqual(['400']);
   });
 
-  for (const [code, status, after] of [['503', 503, '5'], ['500', 503, '5'], ['429', 503, '1'], ['403', 502, null]] as const) {
+  for (const [code, status, after] of [
+    ['503', 503, '5'],
+    ['500', 503, '5'],
+    ['429', 503, '1'],
+    ['403', 502, null],
+  ] as const) {
     it(`x-test-prefer code=${code} reaches Prism: answered ${status}, with the exact number of attempts`, async () => {
       const { key } = await newApp();
       const token = await connect(key, 'pf');
@@ -115,7 +120,12 @@ describe('the time budget of one request', () => {
     const { res, ids, calls } = await followThrough('wait1200', 200, '2000');
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    const body = (await res.json()) as { type: string; detail: string; results: { id: string; status: string; reason?: string; problem?: { status: number; detail: string } }[]; summary: Record<string, number> };
+    const body = (await res.json()) as {
+      type: string;
+      detail: string;
+      results: { id: string; status: string; reason?: string; problem?: { status: number; detail: string } }[];
+      summary: Record<string, number>;
+    };
     expect(body.type).toBe('urn:crossfollow:problem:time-budget-exceeded');
     expect(body.results.map((r) => r.id)).toEqual(ids);
     expect(body.summary).toEqual({ done: 50, pending: 0, deferred: 100, failed: 50, skipped: 0 });
@@ -134,7 +144,12 @@ describe('the time budget of one request', () => {
       const { res, calls } = await followThrough('wait1000', 50, '300');
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('1');
-      const body = (await res.json()) as { type: string; detail: string; summary: Record<string, number>; results: { status: string; problem?: { type: string; cut_off?: boolean; detail: string } }[] };
+      const body = (await res.json()) as {
+        type: string;
+        detail: string;
+        summary: Record<string, number>;
+        results: { status: string; problem?: { type: string; cut_off?: boolean; detail: string } }[];
+      };
       expect(body.type).toBe('urn:crossfollow:problem:time-budget-exceeded');
       expect(body.summary).toMatchObject({ done: 0, failed: 50, deferred: 0 });
       expect(body.results.every((r) => r.problem?.cut_off === true && r.problem.detail.includes('may or may not have taken effect'))).toBe(true);

@@ -135,7 +135,10 @@ describe('list followed artists', () => {
 
   it('streams every followed artist with all=1', async () => {
     const { key, calls } = await setup();
-    const lines = (await (await call(key, 'GET', '/v1/users/ana/spotify/follows?type=artist&all=1')).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await (await call(key, 'GET', '/v1/users/ana/spotify/follows?type=artist&all=1')).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const summary = lines.pop();
     expect(lines.every((l) => l.type === 'artist')).toBe(true);
     // Prism's example page always offers a next cursor, so the walk stops at the 20-page bound.
@@ -168,7 +171,12 @@ describe('when Spotify refuses or rate limits', () => {
     const res = await call(key, 'PUT', '/v1/users/ana/spotify/follows', { type: 'artist', ids });
     expect(res.status).toBe(502);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    const body = (await res.json()) as { type: string; detail: string; results: { id: string; status: string; problem: { upstream_status: number } }[]; summary: unknown };
+    const body = (await res.json()) as {
+      type: string;
+      detail: string;
+      results: { id: string; status: string; problem: { upstream_status: number } }[];
+      summary: unknown;
+    };
     expect(body.type).toBe('urn:crossfollow:problem:upstream-error');
     expect(body.detail).toContain('scope');
     expect(body.results.map((r) => [r.id, r.status, r.problem.upstream_status])).toEqual(ids.map((id) => [id, 'failed', 403]));
@@ -192,7 +200,10 @@ describe('when Spotify refuses or rate limits', () => {
 
 describe('when listing fails upstream', () => {
   it('answers 503 with Retry-After from the provider, or 5 s when it gave none', async () => {
-    for (const [prefix, after] of [['ratelimited', '1'], ['broken', '5']] as const) {
+    for (const [prefix, after] of [
+      ['ratelimited', '1'],
+      ['broken', '5'],
+    ] as const) {
       const { key } = await newApp();
       await connect(key, 'ana', { access_token: `${prefix}-${crypto.randomUUID()}` });
       const res = await call(key, 'GET', '/v1/users/ana/spotify/follows?type=artist');

@@ -1,12 +1,16 @@
 import { SELF } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, inject, it } from 'vitest';
-import { BASE, byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
+import { BASE, byToken, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
 
 async function appWithSecret(rotate = false, settings: Record<string, unknown> = {}) {
   const { key, app } = await newApp();
   const put = (body: unknown) =>
-    SELF.fetch(`${BASE}/admin/apps/${app}/settings`, { method: 'PUT', headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    SELF.fetch(`${BASE}/admin/apps/${app}/settings`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const created = (await (await put(settings)).json()) as { action_secret: string; event_secret: string };
   const first = created.action_secret;
   const eventSecret = created.event_secret;
@@ -19,7 +23,12 @@ function send(app: string, secret: string, body: string, id = unique('msg'), whe
   const signature = new Webhook(secret).sign(id, when, body);
   return SELF.fetch(`${BASE}/v1/hooks/actions?app=${app}${query}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(when.getTime() / 1000)), 'webhook-signature': signature },
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(when.getTime() / 1000)),
+      'webhook-signature': signature,
+    },
     body,
   });
 }
@@ -27,11 +36,21 @@ function send(app: string, secret: string, body: string, id = unique('msg'), whe
 describe('inbound webhook actions', () => {
   it('runs signed actions and answers one result per action', async () => {
     const { app, secret, calls } = await appWithSecret();
-    const body = JSON.stringify({ actions: [{ op: 'follow', user: 'hk', provider: 'spotify', type: 'artist', ids: spotifyIds(2) }, { op: 'save', user: 'hk', provider: 'spotify', type: 'album', ids: spotifyIds(1) }, { op: 'follow', user: 'nobody', provider: 'spotify', type: 'artist', ids: spotifyIds(1) }] });
+    const body = JSON.stringify({
+      actions: [
+        { op: 'follow', user: 'hk', provider: 'spotify', type: 'artist', ids: spotifyIds(2) },
+        { op: 'save', user: 'hk', provider: 'spotify', type: 'album', ids: spotifyIds(1) },
+        { op: 'follow', user: 'nobody', provider: 'spotify', type: 'artist', ids: spotifyIds(1) },
+      ],
+    });
     const res = await send(app, secret, body);
     expect(res.status).toBe(200);
     const out = (await res.json()) as { results: { op: string; status: string; summary?: { done: number }; problem?: { type: string } }[] };
-    expect(out.results.map((r) => [r.op, r.status])).toEqual([['follow', 'done'], ['save', 'done'], ['follow', 'failed']]);
+    expect(out.results.map((r) => [r.op, r.status])).toEqual([
+      ['follow', 'done'],
+      ['save', 'done'],
+      ['follow', 'failed'],
+    ]);
     expect(out.results[0]!.summary!.done).toBe(2);
     expect(out.results[2]!.problem!.type).toBe('urn:crossfollow:problem:not-connected');
     expect(await calls()).toHaveLength(2);
@@ -86,7 +105,14 @@ describe('asynchronous hook actions', () => {
     const hook = unique('batch');
     const { app, secret, eventSecret, calls } = await appWithSecret(false, { webhook_url: `${inject('mockUrls').receiver}/hooks/${hook}` });
     const ids = spotifyIds(3);
-    const res = await send(app, secret, JSON.stringify([{ op: 'follow', user: 'hk', provider: 'spotify', type: 'artist', ids }]), unique('msg'), new Date(), '&async=1');
+    const res = await send(
+      app,
+      secret,
+      JSON.stringify([{ op: 'follow', user: 'hk', provider: 'spotify', type: 'artist', ids }]),
+      unique('msg'),
+      new Date(),
+      '&async=1',
+    );
     expect(res.status).toBe(202);
     const { batch_id } = (await res.json()) as { batch_id: string };
     let events: { headers: Record<string, string>; body: string }[] = [];
@@ -96,7 +122,10 @@ describe('asynchronous hook actions', () => {
       events = all.filter((e) => (JSON.parse(e.body) as { type: string }).type === 'batch.completed'); // connecting 'hk' sent connection.created too
     }
     expect(events).toHaveLength(1);
-    const event = new Webhook(eventSecret).verify(events[0]!.body, events[0]!.headers) as { type: string; data: { batch_id: string; results: { status: string; summary: { done: number } }[] } };
+    const event = new Webhook(eventSecret).verify(events[0]!.body, events[0]!.headers) as {
+      type: string;
+      data: { batch_id: string; results: { status: string; summary: { done: number } }[] };
+    };
     expect(event.type).toBe('batch.completed');
     expect(event.data.batch_id).toBe(batch_id);
     expect(event.data.results[0]).toMatchObject({ status: 'done', summary: { done: 3 } });

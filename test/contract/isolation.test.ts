@@ -1,8 +1,7 @@
+import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { registerAppKey } from '../../src/auth/apps';
-import { env } from 'cloudflare:test';
 import { BASE, byToken, call, connect, mockCalls, newApp, spotifyIds, storedState } from '../support/helpers';
-import { SELF } from 'cloudflare:test';
 
 describe('API keys', () => {
   it('answers 401 with WWW-Authenticate when the key is missing', async () => {
@@ -29,7 +28,7 @@ describe('API keys', () => {
   });
 });
 
-describe('one app can never reach another app\'s users', () => {
+describe("one app can never reach another app's users", () => {
   it('answers 404 to another app for the same user id, with no upstream call', async () => {
     const owner = await newApp();
     const other = await newApp();

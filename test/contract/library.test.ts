@@ -15,7 +15,11 @@ describe('save, remove and check by type (library endpoint family)', () => {
     it(`${type}s go to /me/library as spotify:${type} URIs, 40 a call`, async () => {
       const { key, calls } = await setup();
       const ids = spotifyIds(41);
-      for (const [method, path] of [['PUT', lib], ['DELETE', lib], ['POST', `${lib}/contains`]] as const) {
+      for (const [method, path] of [
+        ['PUT', lib],
+        ['DELETE', lib],
+        ['POST', `${lib}/contains`],
+      ] as const) {
         const res = await call(key, method, path, { type, ids });
         expect(res.status, `${method} ${path}`).toBe(200);
         const body = (await res.json()) as Batch;
@@ -23,7 +27,12 @@ describe('save, remove and check by type (library endpoint family)', () => {
       }
       const made = await calls();
       expect(made.map((c) => `${c.method} ${c.path} ${c.query.uris!.split(',').length}`).sort()).toEqual([
-        'DELETE /me/library 1', 'DELETE /me/library 40', 'GET /me/library/contains 1', 'GET /me/library/contains 40', 'PUT /me/library 1', 'PUT /me/library 40',
+        'DELETE /me/library 1',
+        'DELETE /me/library 40',
+        'GET /me/library/contains 1',
+        'GET /me/library/contains 40',
+        'PUT /me/library 1',
+        'PUT /me/library 40',
       ]);
       expect(made.every((c) => c.query.uris!.split(',').every((u) => u.startsWith(`spotify:${type}:`)) && c.violations.length === 0)).toBe(true);
     });
@@ -88,7 +97,13 @@ describe('list saved items', () => {
     expect((await calls()).map((c) => c.query.offset)).toEqual(['0', '50', '100']);
   });
 
-  for (const [type, path] of [['album', '/me/albums'], ['episode', '/me/episodes'], ['show', '/me/shows'], ['audiobook', '/me/audiobooks'], ['playlist', '/me/playlists']] as const) {
+  for (const [type, path] of [
+    ['album', '/me/albums'],
+    ['episode', '/me/episodes'],
+    ['show', '/me/shows'],
+    ['audiobook', '/me/audiobooks'],
+    ['playlist', '/me/playlists'],
+  ] as const) {
     it(`lists saved ${type}s from ${path}`, async () => {
       const { key, calls } = await setup();
       const res = await call(key, 'GET', `${lib}?type=${type}&raw=1`);
@@ -105,7 +120,10 @@ describe('list saved items', () => {
     const res = await call(key, 'GET', `${lib}?type=album&all=1`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const summary = lines.pop();
     expect(summary).toEqual({ done: true, count: 6, next_cursor: null });
     expect(lines).toHaveLength(6);
@@ -116,11 +134,14 @@ describe('list saved items', () => {
   it('stops all=1 at 20 pages and says where to resume', async () => {
     const { key, calls } = await setup(unique('huge-at'));
     const res = await call(key, 'GET', `${lib}?type=show&all=1`);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const summary = lines.pop();
     expect(summary.done).toBe(false);
     expect(summary.count).toBe(40);
-    expect((await calls())).toHaveLength(20);
+    expect(await calls()).toHaveLength(20);
     const resumed = await call(key, 'GET', `${lib}?type=show&limit=50&cursor=${summary.next_cursor}`);
     expect(resumed.status).toBe(200);
     expect((await calls()).at(-1)!.query.offset).toBe('1000');
@@ -132,7 +153,10 @@ describe('list edge cases', () => {
     const { key } = await setup(unique('failpage-at'));
     const res = await call(key, 'GET', `${lib}?type=track&all=1`);
     expect(res.status).toBe(200);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const last = lines.pop();
     expect(lines).toHaveLength(2);
     expect(last).toMatchObject({ done: false, count: 2, error: { type: 'urn:crossfollow:problem:upstream-unavailable', status: 503 } });
@@ -149,9 +173,16 @@ describe('list edge cases', () => {
       { id: a, added_at: '2021-01-01T00:00:00Z' },
     ];
     const res = (await (await call(key, 'PUT', lib, { type: 'track', items })).json()) as Batch;
-    expect(res.results.map((r) => [r.id, r.status])).toEqual([[a, 'done'], [b, 'done'], [a, 'skipped']]);
+    expect(res.results.map((r) => [r.id, r.status])).toEqual([
+      [a, 'done'],
+      [b, 'done'],
+      [a, 'skipped'],
+    ]);
     const sent = JSON.parse((await calls())[0]!.body).timestamped_ids;
-    expect(sent).toEqual([{ id: a, added_at: '2019-12-31T22:00:00.000Z' }, { id: b, added_at: '2020-01-02T00:00:00.000Z' }]);
+    expect(sent).toEqual([
+      { id: a, added_at: '2019-12-31T22:00:00.000Z' },
+      { id: b, added_at: '2020-01-02T00:00:00.000Z' },
+    ]);
     const uri = `spotify:album:${a}`;
     const byUri = (await (await call(key, 'PUT', lib, { uris: [uri, uri] })).json()) as Batch;
     expect(byUri.results.map((r) => r.status)).toEqual(['done', 'skipped']);

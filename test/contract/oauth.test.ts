@@ -1,4 +1,4 @@
-import { SELF, env, runInDurableObject } from 'cloudflare:test';
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { BASE, call, mockCalls, newApp, spotifyIds } from '../support/helpers';
 
@@ -29,11 +29,14 @@ async function consent(authorizeUrl: string): Promise<URL> {
 }
 
 const callbackOf = (u: URL) => SELF.fetch(`${BASE}${u.pathname}${u.search}`, { redirect: 'manual' });
-const tokenCalls = (upstream: 'spotify-accounts' | 'x-api' | 'audius-api', code: string) =>
-  mockCalls(upstream, (c) => c.body.includes(code));
+const tokenCalls = (upstream: 'spotify-accounts' | 'x-api' | 'audius-api', code: string) => mockCalls(upstream, (c) => c.body.includes(code));
 
 describe('OAuth connect', () => {
-  for (const [provider, upstream] of [['spotify', 'spotify-accounts'], ['x', 'x-api'], ['audius', 'audius-api']] as const) {
+  for (const [provider, upstream] of [
+    ['spotify', 'spotify-accounts'],
+    ['x', 'x-api'],
+    ['audius', 'audius-api'],
+  ] as const) {
     it(`${provider}: authorize → consent → callback → active connection that works`, async () => {
       const { key } = await appWithReturnTo();
       const started = await authorize(key, provider);
@@ -58,7 +61,12 @@ describe('OAuth connect', () => {
       expect(exchange[0]!.body).toContain('code_verifier');
       const status = (await (await call(key, 'GET', `/v1/users/oa/connections/${provider}`)).json()) as { status: string };
       expect(status.status).toBe('active');
-      const follow = await call(key, 'PUT', `/v1/users/oa/${provider}/follows`, provider === 'spotify' ? { type: 'artist', ids: spotifyIds(1) } : { type: 'user', ids: [provider === 'x' ? '42' : 'nlGNe'] });
+      const follow = await call(
+        key,
+        'PUT',
+        `/v1/users/oa/${provider}/follows`,
+        provider === 'spotify' ? { type: 'artist', ids: spotifyIds(1) } : { type: 'user', ids: [provider === 'x' ? '42' : 'nlGNe'] },
+      );
       expect(follow.status).toBe(200);
     });
   }
@@ -111,7 +119,7 @@ describe('OAuth connect', () => {
   });
 });
 
-describe('OAuth connect cannot be used to attach someone else\'s account', () => {
+describe("OAuth connect cannot be used to attach someone else's account", () => {
   it('a connect_id confirms only for the user who started the connect, once', async () => {
     const { key } = await appWithReturnTo();
     const back = await consent((await authorize(key, 'spotify', 'mallory')).authorize_url);
@@ -173,7 +181,10 @@ describe('failed exchanges and expired states', () => {
 
 describe('disconnect revokes upstream where the provider can', () => {
   it('X and Audius get a revoke call with the refresh token; the tokens are gone either way', async () => {
-    for (const [provider, upstream, path] of [['x', 'x-api', '/2/oauth2/revoke'], ['audius', 'audius-api', '/oauth/revoke']] as const) {
+    for (const [provider, upstream, path] of [
+      ['x', 'x-api', '/2/oauth2/revoke'],
+      ['audius', 'audius-api', '/oauth/revoke'],
+    ] as const) {
       const { key } = await newApp();
       const rt = `rt-${crypto.randomUUID()}`;
       await call(key, 'PUT', `/v1/users/rv/connections/${provider}`, { access_token: `at-${crypto.randomUUID()}`, refresh_token: rt });

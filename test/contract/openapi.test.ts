@@ -1,8 +1,8 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import committed from '../../client/openapi.json';
 import { app } from '../../src/app';
 import { BASE } from '../support/helpers';
-import committed from '../../client/openapi.json';
 
 interface Doc {
   openapi: string;
@@ -12,7 +12,7 @@ interface Doc {
 
 const OWN_PAGES = new Set(['/', '/openapi.json', '/docs']);
 
-describe('the API\'s own OpenAPI document', () => {
+describe("the API's own OpenAPI document", () => {
   it('is OpenAPI 3.1 and lists exactly the routes the worker serves', async () => {
     const res = await SELF.fetch(`${BASE}/openapi.json`);
     expect(res.status).toBe(200);
@@ -21,9 +21,7 @@ describe('the API\'s own OpenAPI document', () => {
     expect(doc.info.title).toBe('crossfollow');
     const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
     const served = new Set(
-      app.routes
-        .filter((r) => r.method !== 'ALL' && !OWN_PAGES.has(r.path))
-        .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`),
+      app.routes.filter((r) => r.method !== 'ALL' && !OWN_PAGES.has(r.path)).map((r) => `${r.method} ${r.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`),
     );
     expect([...served].filter((r) => !documented.has(r))).toEqual([]);
     expect([...documented].filter((r) => !served.has(r))).toEqual([]);

@@ -49,7 +49,10 @@ describe('top items', () => {
 
   it('defaults to medium_term and has no next offset on the last page', async () => {
     const { key, calls } = await setup();
-    const body = (await (await call(key, 'GET', '/v1/users/pro/spotify/top/tracks?limit=50&offset=100')).json()) as { next_offset: number | null; items: { type: string }[] };
+    const body = (await (await call(key, 'GET', '/v1/users/pro/spotify/top/tracks?limit=50&offset=100')).json()) as {
+      next_offset: number | null;
+      items: { type: string }[];
+    };
     expect(body.next_offset).toBeNull();
     expect(body.items.every((i) => i.type === 'track')).toBe(true);
     expect((await calls())[0]!.query.time_range).toBe('medium_term');
@@ -69,7 +72,10 @@ describe('playlists', () => {
 
   it('streams every playlist with all=1, one normalized playlist a line', async () => {
     const { key, calls } = await setup();
-    const lines = (await (await call(key, 'GET', '/v1/users/pro/spotify/playlists?all=1')).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await (await call(key, 'GET', '/v1/users/pro/spotify/playlists?all=1')).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.pop()).toEqual({ done: true, count: 6, next_cursor: null });
     expect(lines).toHaveLength(6);
     expect(lines.every((l) => l.type === 'playlist' && l.uri === `spotify:playlist:${l.id}`)).toBe(true);

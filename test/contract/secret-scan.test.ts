@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { finalLeaks, inspect, learn, learnFields, learnForm, scanState } from '../support/secret-scan';
 import { call, connect, newApp, unique } from '../support/helpers';
+import { finalLeaks, inspect, learn, learnFields, learnForm, scanState } from '../support/secret-scan';
 
 describe('the secret scan over every test run', () => {
   it('watches the worker the tests call, and learns the tokens it is given', async () => {

@@ -1,14 +1,16 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decrypt, keyringFrom } from '../../src/tokens/crypto';
-import { vaultFor } from '../../src/tokens/access';
 import { type ConnectionId, connectionKey, tokensKv } from '../../src/storage/keys';
+import { vaultFor } from '../../src/tokens/access';
+import { decrypt, keyringFrom } from '../../src/tokens/crypto';
 import { byRefreshToken, byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
 
 const tokenCalls = (rt: string) => mockCalls('spotify-accounts', byRefreshToken(rt));
 
 async function stored(id: ConnectionId) {
-  const record = await runInDurableObject(vaultFor(env, id), (_instance, state) => state.storage.get<{ access: string; refresh: string | null; status: string }>('connection'));
+  const record = await runInDurableObject(vaultFor(env, id), (_instance, state) =>
+    state.storage.get<{ access: string; refresh: string | null; status: string }>('connection'),
+  );
   return record!;
 }
 

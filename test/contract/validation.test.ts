@@ -28,8 +28,26 @@ const follow = '/v1/users/val/spotify/follows';
 
 describe('bad input never reaches Spotify', () => {
   const cases: [string, string, string, unknown, string, number, string, { pointer?: string; parameter?: string }?][] = [
-    ['an artist id of the wrong length', 'PUT', follow, { type: 'artist', ids: ['0TnOYISbd1XYRBk9myaseg', 'short'] }, 'validation-error', 422, '', { pointer: '/ids/1' }],
-    ['an artist id with a unicode look-alike', 'PUT', follow, { type: 'artist', ids: ['0TnOYISbd1XYRBk9myasеg'] }, 'validation-error', 422, '', { pointer: '/ids/0' }],
+    [
+      'an artist id of the wrong length',
+      'PUT',
+      follow,
+      { type: 'artist', ids: ['0TnOYISbd1XYRBk9myaseg', 'short'] },
+      'validation-error',
+      422,
+      '',
+      { pointer: '/ids/1' },
+    ],
+    [
+      'an artist id with a unicode look-alike',
+      'PUT',
+      follow,
+      { type: 'artist', ids: ['0TnOYISbd1XYRBk9myasеg'] },
+      'validation-error',
+      422,
+      '',
+      { pointer: '/ids/0' },
+    ],
     ['a user id with a slash', 'PUT', follow, { type: 'user', ids: ['../me'] }, 'validation-error', 422, '', { pointer: '/ids/0' }],
     ['an empty id list', 'PUT', follow, { type: 'artist', ids: [] }, 'validation-error', 422, '', { pointer: '/ids' }],
     ['a missing id list', 'DELETE', follow, { type: 'artist' }, 'validation-error', 422, '', { pointer: '/ids' }],
@@ -42,8 +60,26 @@ describe('bad input never reaches Spotify', () => {
     ['limit 51', 'GET', `${follow}?type=artist&limit=51`, undefined, 'validation-error', 422, '', { parameter: 'limit' }],
     ['a cursor this API did not issue', 'GET', `${follow}?type=artist&cursor=abc`, undefined, 'validation-error', 422, '', { parameter: 'cursor' }],
     ['a list without type', 'GET', follow, undefined, 'validation-error', 422, '', { parameter: 'type' }],
-    ['an unknown provider', 'PUT', '/v1/users/val/myspace/follows', { type: 'artist', ids: spotifyIds(1) }, 'validation-error', 422, '', { parameter: 'provider' }],
-    ['a user id with an encoded slash', 'PUT', '/v1/users/a%2F..%2Fb/spotify/follows', { type: 'artist', ids: spotifyIds(1) }, 'validation-error', 422, '', { parameter: 'user' }],
+    [
+      'an unknown provider',
+      'PUT',
+      '/v1/users/val/myspace/follows',
+      { type: 'artist', ids: spotifyIds(1) },
+      'validation-error',
+      422,
+      '',
+      { parameter: 'provider' },
+    ],
+    [
+      'a user id with an encoded slash',
+      'PUT',
+      '/v1/users/a%2F..%2Fb/spotify/follows',
+      { type: 'artist', ids: spotifyIds(1) },
+      'validation-error',
+      422,
+      '',
+      { parameter: 'user' },
+    ],
   ];
 
   for (const [name, method, path, body, slug, status, , where] of cases) {

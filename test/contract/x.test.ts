@@ -1,9 +1,9 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { type ConnectionId, connectionKey, tokensKv } from '../../src/storage/keys';
 import { forgetInMemory, vaultFor } from '../../src/tokens/access';
 import { observeBudget, releaseBudget, reserveBudget } from '../../src/tokens/budget';
 import { decrypt, keyringFrom } from '../../src/tokens/crypto';
-import { type ConnectionId, connectionKey, tokensKv } from '../../src/storage/keys';
 import { byRefreshToken, byToken, call, connect, mockCalls, newApp, refreshTokenSent, unique } from '../support/helpers';
 
 const ME = '2244994945'; // the id GET /2/users/me answers in openapi/x.yaml
@@ -34,14 +34,22 @@ describe('X follows', () => {
     const follows = made.filter((c) => c.method === 'POST');
     expect(follows).toHaveLength(6);
     expect(follows.every((c) => c.path === `/2/users/${ME}/following` && c.violations.length === 0)).toBe(true);
-    expect(follows.slice(0, 3).map((c) => JSON.parse(c.body).target_user_id).sort()).toEqual(targets);
+    expect(
+      follows
+        .slice(0, 3)
+        .map((c) => JSON.parse(c.body).target_user_id)
+        .sort(),
+    ).toEqual(targets);
   });
 
   it('reports a protected account as pending, not done', async () => {
     const { key } = await setup({ provider_user_id: ME });
     const res = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: [PROTECTED, '42'] });
     const body = (await res.json()) as Batch;
-    expect(body.results.map((r) => [r.id, r.status])).toEqual([[PROTECTED, 'pending'], ['42', 'done']]);
+    expect(body.results.map((r) => [r.id, r.status])).toEqual([
+      [PROTECTED, 'pending'],
+      ['42', 'done'],
+    ]);
     expect(body.summary.pending).toBe(1);
   });
 
@@ -79,8 +87,8 @@ describe('X follows', () => {
   });
 });
 
-describe('the X budget in the user\'s Durable Object', () => {
-  it('takes slots back for calls never sent, but not into a count X\'s own figure has replaced since', async () => {
+describe("the X budget in the user's Durable Object", () => {
+  it("takes slots back for calls never sent, but not into a count X's own figure has replaced since", async () => {
     const { app } = await setup({ provider_user_id: ME });
     const id: ConnectionId = { app, user: 'xu', provider: 'x' };
     const figures = await runInDurableObject(vaultFor(env, id), async (_i, state) => {
@@ -172,8 +180,18 @@ describe('X checks and lists', () => {
 
   it('lists following and followers with pagination tokens behind an opaque cursor', async () => {
     const { key, calls } = await setup({ provider_user_id: ME });
-    const first = (await (await call(key, 'GET', '/v1/users/xu/x/follows?type=user&limit=1000')).json()) as { items: Record<string, unknown>[]; next_cursor: string };
-    expect(first.items[0]).toEqual({ id: '783214', type: 'user', uri: 'x:user:783214', name: 'X', url: 'https://x.com/X', image: 'https://pbs.twimg.com/profile_images/783214_normal.jpg' });
+    const first = (await (await call(key, 'GET', '/v1/users/xu/x/follows?type=user&limit=1000')).json()) as {
+      items: Record<string, unknown>[];
+      next_cursor: string;
+    };
+    expect(first.items[0]).toEqual({
+      id: '783214',
+      type: 'user',
+      uri: 'x:user:783214',
+      name: 'X',
+      url: 'https://x.com/X',
+      image: 'https://pbs.twimg.com/profile_images/783214_normal.jpg',
+    });
     const second = (await (await call(key, 'GET', `/v1/users/xu/x/follows?type=user&cursor=${first.next_cursor}`)).json()) as { next_cursor: string | null };
     expect(second.next_cursor).toBeNull();
     const followers = await call(key, 'GET', '/v1/users/xu/x/followers?limit=10');

@@ -5,7 +5,8 @@ import { cycles, importGraph } from '../../scripts/import-graph.mjs';
 
 /** The layering of docs/architecture.md, checked over the real import graph (type-only imports too). */
 const graph: Map<string, string[]> = importGraph(resolve(__dirname, '../..'));
-const importsOf = (prefix: string) => [...graph].filter(([file]) => file.startsWith(prefix)).flatMap(([file, targets]) => targets.map((t) => [file, t] as const));
+const importsOf = (prefix: string) =>
+  [...graph].filter(([file]) => file.startsWith(prefix)).flatMap(([file, targets]) => targets.map((t) => [file, t] as const));
 const offending = (from: string, forbidden: string[]) => importsOf(from).filter(([, to]) => forbidden.some((f) => to.startsWith(f)));
 
 function closure(start: string): Set<string> {
@@ -25,7 +26,9 @@ describe('the code keeps its layers', () => {
   });
 
   it('only the app assembly imports src/routes/', () => {
-    const importers = [...graph].filter(([file, targets]) => !file.startsWith('src/routes/') && targets.some((t) => t.startsWith('src/routes/'))).map(([file]) => file);
+    const importers = [...graph]
+      .filter(([file, targets]) => !file.startsWith('src/routes/') && targets.some((t) => t.startsWith('src/routes/')))
+      .map(([file]) => file);
     expect(importers).toEqual(['src/app.ts']);
   });
 

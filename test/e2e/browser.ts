@@ -41,6 +41,7 @@ export async function visit(browser: Browser, url: string, ready: string, screen
   await page.goto(url, { waitUntil: 'networkidle' });
   await page.getByText(ready).first().waitFor({ timeout: 30_000 });
   if (screenshot) await page.screenshot({ path: screenshot });
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a reader sees
   const text = await page.locator('body').innerText();
   await page.close();
   return { problems, offOrigin, text };

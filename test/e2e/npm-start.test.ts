@@ -4,9 +4,9 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, visit } from './browser';
 import { crossfollow } from '../../client';
 import { followAndList } from '../../client/example';
+import { launchChromium, visit } from './browser';
 
 const root = new URL('../..', import.meta.url).pathname;
 // Below Linux's ephemeral range (32768+), where the worker tests' Prisms get their free ports,
@@ -23,7 +23,10 @@ let output = '';
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -47,11 +50,14 @@ function groupAlive(pid: number): boolean {
 }
 
 async function portFree(port: number): Promise<boolean> {
-  return !(await portOpen(port)) && (await new Promise<boolean>((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  }));
+  return (
+    !(await portOpen(port)) &&
+    (await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    }))
+  );
 }
 
 async function pickPorts(): Promise<void> {
@@ -82,7 +88,10 @@ beforeAll(async () => {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   while (Date.now() - started < 60_000) {
-    const ok = await fetch(`${api}/`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${api}/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -108,7 +117,10 @@ describe('npm start', () => {
     const conns = await cf.GET('/v1/users/{user}/connections', { params: { path: { user: 'demo' } } });
     expect(conns.data!.connections.map((c) => `${c.provider} ${c.status}`)).toEqual(['spotify active', 'x active', 'audius active']);
     const ids = Array.from({ length: 120 }, (_, i) => `0TnOYISbd1XYRBk9my${String(i).padStart(4, '0')}`);
-    const { data, response } = await cf.PUT('/v1/users/{user}/{provider}/follows', { params: { path: { user: 'demo', provider: 'spotify' } }, body: { type: 'artist', ids } });
+    const { data, response } = await cf.PUT('/v1/users/{user}/{provider}/follows', {
+      params: { path: { user: 'demo', provider: 'spotify' } },
+      body: { type: 'artist', ids },
+    });
     expect(response.status).toBe(200);
     expect(data!.results.map((r) => r.id)).toEqual(ids);
     expect(data!.summary.done).toBe(120);
@@ -118,11 +130,20 @@ describe('npm start', () => {
 
   it('follows on X and Audius for the demo user, and reads the problem of a bad id (typed client)', async () => {
     const cf = crossfollow({ baseUrl: api, apiKey: 'demo-key' });
-    for (const [provider, id] of [['x', '783214'], ['audius', 'nlGNe']] as const) {
-      const { response } = await cf.PUT('/v1/users/{user}/{provider}/follows', { params: { path: { user: 'demo', provider } }, body: { type: 'user', ids: [id] } });
+    for (const [provider, id] of [
+      ['x', '783214'],
+      ['audius', 'nlGNe'],
+    ] as const) {
+      const { response } = await cf.PUT('/v1/users/{user}/{provider}/follows', {
+        params: { path: { user: 'demo', provider } },
+        body: { type: 'user', ids: [id] },
+      });
       expect(response.status, provider).toBe(200);
     }
-    const bad = await cf.PUT('/v1/users/{user}/{provider}/follows', { params: { path: { user: 'demo', provider: 'x' } }, body: { type: 'user', ids: ['12a'] } });
+    const bad = await cf.PUT('/v1/users/{user}/{provider}/follows', {
+      params: { path: { user: 'demo', provider: 'x' } },
+      body: { type: 'user', ids: ['12a'] },
+    });
     expect(bad.response.status).toBe(422);
     expect(bad.error).toMatchObject({ type: 'urn:crossfollow:problem:validation-error', errors: [{ pointer: '/ids/0' }] });
   });
@@ -144,7 +165,7 @@ describe('npm start', () => {
     }
   });
 
-  it('runs the README\'s TypeScript example (client/example.ts, shown there verbatim) against it', async () => {
+  it("runs the README's TypeScript example (client/example.ts, shown there verbatim) against it", async () => {
     const example = readFileSync(join(root, 'client/example.ts'), 'utf8');
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`\`\`\`ts\n${example}\`\`\``);
     const result = await followAndList(api, 'demo-key', 'demo');
@@ -176,7 +197,11 @@ describe('npm start', () => {
   });
 
   it('lets the operator create a key with the local ADMIN_TOKEN', async () => {
-    const res = await fetch(`${api}/admin/apps`, { method: 'POST', headers: { authorization: 'Bearer local-admin-token', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'e2e' }) });
+    const res = await fetch(`${api}/admin/apps`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer local-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'e2e' }),
+    });
     expect(res.status).toBe(201);
   });
 

@@ -1,5 +1,5 @@
-import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { readFileSync } from 'node:fs';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
 
 // client/openapi.json is the document the worker serves (test/contract/openapi.test.ts keeps
@@ -8,7 +8,9 @@ const root = new URL('../..', import.meta.url).pathname;
 const text = readFileSync(`${root}client/openapi.json`, 'utf8');
 
 async function problems(source: string) {
-  const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error', 'path-parameters-defined': 'error', 'operation-operationId-unique': 'error' } });
+  const config = await createConfig({
+    rules: { struct: 'error', 'no-unresolved-refs': 'error', 'path-parameters-defined': 'error', 'operation-operationId-unique': 'error' },
+  });
   const found = await lintFromString({ source, absoluteRef: 'openapi.json', config });
   return found.map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? '?'}`);
 }

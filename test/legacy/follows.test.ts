@@ -42,7 +42,9 @@ describe('SPOTIFY_ENDPOINTS=legacy: follows through the per-type endpoints', () 
     const ids = spotifyIds(3);
     await call(key, 'PUT', follows, { type: 'playlist', ids });
     await call(key, 'DELETE', follows, { type: 'playlist', ids });
-    expect((await calls()).map((c) => `${c.method} ${c.path}`).sort()).toEqual(ids.flatMap((id) => [`DELETE /playlists/${id}/followers`, `PUT /playlists/${id}/followers`]).sort());
+    expect((await calls()).map((c) => `${c.method} ${c.path}`).sort()).toEqual(
+      ids.flatMap((id) => [`DELETE /playlists/${id}/followers`, `PUT /playlists/${id}/followers`]).sort(),
+    );
   });
 
   it('keeps at most UPSTREAM_CONCURRENCY (4) batches in flight, and does use them', async () => {

@@ -18,8 +18,12 @@ describe('SPOTIFY_ENDPOINTS=legacy: the per-type library endpoints', () => {
     expect((await call(key, 'POST', `${lib}/contains`, { type: 'album', ids })).status).toBe(200);
     const made = await calls();
     expect(made.map((c) => `${c.method} ${c.path} ${c.query.ids!.split(',').length}`).sort()).toEqual([
-      'GET /me/albums/contains 20', 'GET /me/albums/contains 20', 'GET /me/albums/contains 5',
-      'PUT /me/albums 20', 'PUT /me/albums 20', 'PUT /me/albums 5',
+      'GET /me/albums/contains 20',
+      'GET /me/albums/contains 20',
+      'GET /me/albums/contains 5',
+      'PUT /me/albums 20',
+      'PUT /me/albums 20',
+      'PUT /me/albums 5',
     ]);
     expect(made.every((c) => c.violations.length === 0)).toBe(true);
   });

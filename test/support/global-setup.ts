@@ -1,10 +1,10 @@
 import type { TestProject } from 'vitest/node';
+// @ts-expect-error plain JavaScript
+import { startFaults } from '../../mocks/faults.mjs';
 // @ts-expect-error the harness is plain JavaScript shared with `npm start`
 import { startMocks } from '../../mocks/harness.mjs';
 // @ts-expect-error plain JavaScript
 import { startReceiver } from '../../mocks/receiver.mjs';
-// @ts-expect-error plain JavaScript
-import { startFaults } from '../../mocks/faults.mjs';
 import { expectDroppedConnection } from './log-noise';
 
 declare module 'vitest' {

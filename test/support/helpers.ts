@@ -1,4 +1,4 @@
-import { SELF, env, runInDurableObject } from 'cloudflare:test';
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { inject } from 'vitest';
 import { registerAppKey } from '../../src/auth/apps';
 import { vaultFor } from '../../src/tokens/access';
@@ -61,7 +61,10 @@ export async function connect(
 }
 
 /** Calls the recording proxy in front of one upstream's Prism saw, optionally only those matching. */
-export async function mockCalls(upstream: 'spotify-api' | 'spotify-accounts' | 'x-api' | 'audius-api', match: (c: MockCall) => boolean = () => true): Promise<MockCall[]> {
+export async function mockCalls(
+  upstream: 'spotify-api' | 'spotify-accounts' | 'x-api' | 'audius-api',
+  match: (c: MockCall) => boolean = () => true,
+): Promise<MockCall[]> {
   const res = await fetch(`${inject('mockUrls')[upstream]}/__mock/calls`);
   const calls = (await res.json()) as MockCall[];
   return calls.filter(match);
@@ -103,7 +106,10 @@ export function peakOverlap(calls: MockCall[]): number {
   edges.sort((a, b) => a.t - b.t || a.d - b.d);
   let open = 0;
   let peak = 0;
-  for (const e of edges) peak = Math.max(peak, (open += e.d));
+  for (const e of edges) {
+    open += e.d;
+    peak = Math.max(peak, open);
+  }
   return peak;
 }
 

@@ -33,7 +33,15 @@ if (!watched.__crossfollowWatched) {
       if (body) learnFields(body);
     }
     const response = await originalFetch(request);
-    if (!request.headers.has('webhook-signature')) learnFields(textOf(await response.clone().arrayBuffer().catch(() => new ArrayBuffer(0))));
+    if (!request.headers.has('webhook-signature'))
+      learnFields(
+        textOf(
+          await response
+            .clone()
+            .arrayBuffer()
+            .catch(() => new ArrayBuffer(0)),
+        ),
+      );
     return response;
   };
 }

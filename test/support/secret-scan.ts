@@ -47,7 +47,10 @@ export function learnFields(text: string): void {
     return;
   }
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      for (const child of node) walk(child);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     for (const [name, value] of Object.entries(node)) {
       if (SECRET_FIELDS.includes(name) || (typeof value === 'string' && value.startsWith('whsec_'))) learn(value);

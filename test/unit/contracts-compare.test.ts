@@ -28,6 +28,7 @@ describe('contracts:check comparison', () => {
   });
 
   it('flags a wrong path, a renamed parameter, a different limit and an enum outside the reference', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the test edits raw OpenAPI JSON in place
     const ours = clone() as { paths: Record<string, any> };
     ours.paths['/me/follows'] = ours.paths['/me/following'];
     const put = structuredClone(ours.paths['/me/following'].put);
@@ -42,6 +43,7 @@ describe('contracts:check comparison', () => {
   });
 
   it('flags a missing required parameter and a different success status', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the test edits raw OpenAPI JSON in place
     const ours = clone() as { paths: Record<string, any> };
     ours.paths['/me/following'].put.parameters.pop();
     ours.paths['/me/following'].put.responses = { '200': {} };

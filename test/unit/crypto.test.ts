@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecryptError, KeyringError, decrypt, encrypt, keyIdOf, keyringFrom } from '../../src/tokens/crypto';
+import { DecryptError, decrypt, encrypt, KeyringError, keyIdOf, keyringFrom } from '../../src/tokens/crypto';
 
 const key = (byte: number) => btoa(String.fromCharCode(...new Uint8Array(32).fill(byte)));
 const AAD = 'app-1|ana|spotify';

@@ -7,8 +7,8 @@ import { decodeCursor, encodeCursor, offsetOf } from '../../src/providers/cursor
 import { withHandles } from '../../src/providers/handles';
 import type { ItemResult } from '../../src/providers/types';
 import type { ConnectionId } from '../../src/storage/keys';
-import { observeBudget, releaseBudget, reserveBudget } from '../../src/tokens/budget';
 import { vaultFor } from '../../src/tokens/access';
+import { observeBudget, releaseBudget, reserveBudget } from '../../src/tokens/budget';
 import type { CallOutcome } from '../../src/upstream/outcome';
 import { UpstreamSession } from '../../src/upstream/session';
 import { unique } from '../support/helpers';
@@ -21,7 +21,11 @@ async function connection(provider: ConnectionId['provider'] = 'x'): Promise<Con
   return id;
 }
 
-const caught = async (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Problem);
+const caught = async (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as Problem,
+  );
 
 describe('runItems, with a fake provider call', () => {
   it('runs each id once and answers in the caller order, repeats skipped as duplicates', async () => {
@@ -34,17 +38,38 @@ describe('runItems, with a fake provider call', () => {
       ids: ['1', '2', '1', '3'],
       pointer: '/ids',
       check: () => null,
-      run: async (_s, ids) => (seen.push(ids), ids.reverse().map((i): ItemResult => ({ id: i, status: 'done' }))),
+      run: async (_s, ids) => {
+        seen.push([...ids]);
+        return ids.reverse().map((i): ItemResult => ({ id: i, status: 'done' }));
+      },
     });
-    expect(seen).toEqual([['3', '2', '1']]);
-    expect(answer.results.map((r) => [r.id, r.status, r.reason])).toEqual([['1', 'done', undefined], ['2', 'done', undefined], ['1', 'skipped', 'duplicate'], ['3', 'done', undefined]]);
+    expect(seen).toEqual([['1', '2', '3']]);
+    expect(answer.results.map((r) => [r.id, r.status, r.reason])).toEqual([
+      ['1', 'done', undefined],
+      ['2', 'done', undefined],
+      ['1', 'skipped', 'duplicate'],
+      ['3', 'done', undefined],
+    ]);
     expect(answer.summary).toEqual({ done: 3, pending: 0, deferred: 0, failed: 0, skipped: 1 });
   });
 
   it('refuses every bad id with its pointer before anything runs', async () => {
     const id = await connection();
     let ran = false;
-    const err = await caught(runItems(env, { id, operation: 'save', type: 'track', ids: ['ok', 'bad', 'ok2'], pointer: '/items', check: (i) => (i === 'bad' ? 'no' : null), run: async () => ((ran = true), []) }));
+    const err = await caught(
+      runItems(env, {
+        id,
+        operation: 'save',
+        type: 'track',
+        ids: ['ok', 'bad', 'ok2'],
+        pointer: '/items',
+        check: (i) => (i === 'bad' ? 'no' : null),
+        run: async () => {
+          ran = true;
+          return [];
+        },
+      }),
+    );
     expect(err).toBeInstanceOf(Problem);
     expect((err as Problem).body()).toMatchObject({ status: 422, errors: [{ pointer: '/items/1/id', detail: 'no' }] });
     expect(ran).toBe(false);
@@ -53,7 +78,12 @@ describe('runItems, with a fake provider call', () => {
 
 describe('failureOf: which problem a request with failed items answers', () => {
   const body = { provider: 'x', operation: 'follow', type: 'user' };
-  const failed = (id: string, slug: 'reauth-required' | 'upstream-unavailable' | 'upstream-error' | 'target-not-found', status: number, extra = {}): ItemResult => ({
+  const failed = (
+    id: string,
+    slug: 'reauth-required' | 'upstream-unavailable' | 'upstream-error' | 'target-not-found',
+    status: number,
+    extra = {},
+  ): ItemResult => ({
     id,
     status: 'failed',
     problem: problemBody(status, slug, `${slug} for ${id}`, extra),
@@ -64,7 +94,11 @@ describe('failureOf: which problem a request with failed items answers', () => {
   });
 
   it('reauth first, then unavailable (with the slowest hint as Retry-After), then refused; results kept', () => {
-    const results = [failed('1', 'upstream-error', 502), failed('2', 'upstream-unavailable', 503, { retry_after: 7 }), failed('3', 'upstream-unavailable', 503, { retry_after: 3 })];
+    const results = [
+      failed('1', 'upstream-error', 502),
+      failed('2', 'upstream-unavailable', 503, { retry_after: 7 }),
+      failed('3', 'upstream-unavailable', 503, { retry_after: 3 }),
+    ];
     const unavailable = failureOf(results, { ...body, results }) as Problem;
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers['retry-after']).toBe('7');
@@ -75,7 +109,10 @@ describe('failureOf: which problem a request with failed items answers', () => {
   });
 
   it('items deferred for time make it a 503 time-budget-exceeded that says to send them again', () => {
-    const results: ItemResult[] = [{ id: '1', status: 'done' }, { id: '2', status: 'deferred', reason: 'time-budget', retry_at: new Date(Date.now() + 1000).toISOString() }];
+    const results: ItemResult[] = [
+      { id: '1', status: 'done' },
+      { id: '2', status: 'deferred', reason: 'time-budget', retry_at: new Date(Date.now() + 1000).toISOString() },
+    ];
     const p = failureOf(results, body) as Problem;
     expect([p.status, p.slug]).toEqual([503, 'time-budget-exceeded']);
     expect(p.detail).toContain('1 of 2 items were not sent');
@@ -89,12 +126,22 @@ describe('handle resolution (withHandles), with a fake lookup', () => {
   it('resolves handles, reports under the name given, acts once per user, and fails unknown handles alone', async () => {
     const session = await UpstreamSession.open(env, await connection());
     const looked: string[] = [];
-    const lookup = async (handle: string) => (looked.push(handle), handle === 'nobody' ? ok({ errors: [{}] }) : ok({ data: { id: handle === 'alice' ? '11' : '22' } }));
+    const lookup = async (handle: string) => {
+      looked.push(handle);
+      return handle === 'nobody' ? ok({ errors: [{}] }) : ok({ data: { id: handle === 'alice' ? '11' : '22' } });
+    };
     let ran: string[] = [];
-    const results = await withHandles(session, ['@alice', '11', '@nobody', '@bob'], lookup, (j) => (j as { data?: { id?: string } }).data?.id, (i) => /^\d+$/.test(i), async (ids) => {
-      ran = ids;
-      return ids.map((i) => ({ id: i, status: 'done' as const }));
-    });
+    const results = await withHandles(
+      session,
+      ['@alice', '11', '@nobody', '@bob'],
+      lookup,
+      (j) => (j as { data?: { id?: string } }).data?.id,
+      (i) => /^\d+$/.test(i),
+      async (ids) => {
+        ran = ids;
+        return ids.map((i) => ({ id: i, status: 'done' as const }));
+      },
+    );
     expect(looked.sort()).toEqual(['alice', 'bob', 'nobody']);
     expect(ran).toEqual(['11', '22']);
     expect(results.map((r) => [r.id, r.status, r.resolved_id ?? r.reason ?? r.problem?.status])).toEqual([
@@ -107,7 +154,14 @@ describe('handle resolution (withHandles), with a fake lookup', () => {
 
   it('a lookup never sent for lack of time leaves its handle deferred, not failed', async () => {
     const session = await UpstreamSession.open(env, await connection());
-    const results = await withHandles(session, ['@late'], async () => session.time.notSent('X'), () => undefined, () => true, async () => []);
+    const results = await withHandles(
+      session,
+      ['@late'],
+      async () => session.time.notSent('X'),
+      () => undefined,
+      () => true,
+      async () => [],
+    );
     expect(results[0]).toMatchObject({ id: '@late', status: 'deferred', reason: 'time-budget' });
   });
 });

@@ -68,7 +68,13 @@ describe('fetchWithRetry', () => {
   it('does not send a retry whose sleep overran into the end of the budget', async () => {
     const f = fake([new Response('provider down', { status: 503 }), new Response('ok')]);
     let t = 0;
-    const late = { ...f.options, now: () => t, sleep: async (ms: number) => void (t += ms + 825) };
+    const late = {
+      ...f.options,
+      now: () => t,
+      sleep: async (ms: number) => {
+        t += ms + 825;
+      },
+    };
     const out = await fetchWithRetry('https://up.example/x', {}, { ...late, budgetMs: 1000, minAttemptMs: 100 });
     expect(out.kind === 'response' && out.response.status).toBe(503);
     expect(f.calls()).toBe(1);

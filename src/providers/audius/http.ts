@@ -1,9 +1,9 @@
-import type { CallOutcome, UpstreamSession } from '../../upstream/session';
-import { AUDIUS_ID } from './items';
 import { mapConcurrent } from '../../net/batch';
+import type { CallOutcome, UpstreamSession } from '../../upstream/session';
 import { concurrencyOf, itemFailure } from '../batches';
 import { ownId } from '../lookups';
 import type { ItemResult } from '../types';
+import { AUDIUS_ID } from './items';
 
 export const api = (session: UpstreamSession, path: string) => `${session.config.audius.apiUrl}${path}`;
 
@@ -33,7 +33,12 @@ export const idQuery = (ids: string[]) => ids.map((id) => `id=${encodeURICompone
  * An Audius write, one item a call (each is a transaction): sent once, never retried, and
  * answered with the transaction hash Audius gives.
  */
-export async function writeEach(session: UpstreamSession, method: 'POST' | 'DELETE', ids: string[], path: (id: string, self: string) => string): Promise<ItemResult[]> {
+export async function writeEach(
+  session: UpstreamSession,
+  method: 'POST' | 'DELETE',
+  ids: string[],
+  path: (id: string, self: string) => string,
+): Promise<ItemResult[]> {
   const self = await me(session);
   return mapConcurrent(ids, concurrencyOf(session), async (id): Promise<ItemResult> => {
     const outcome = await call(session, method, path(id, self), 1);

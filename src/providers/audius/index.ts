@@ -1,7 +1,7 @@
 import type { UpstreamSession } from '../../upstream/session';
-import { containsByLookup } from '../lookups';
 import { encodeCursor, offsetOf } from '../cursor';
 import { withHandles } from '../handles';
+import { containsByLookup } from '../lookups';
 import type { ItemResult, ListOptions, Page, Provider } from '../types';
 import { call, getJson, idQuery, me, writeEach } from './http';
 import { AUDIUS_ID, checkAudiusUser, normalizeAudius, normalizeAudiusProfile } from './items';
@@ -11,7 +11,8 @@ import { audiusOAuth } from './oauth';
 const BULK = 50;
 
 /** Follows or unfollows one user a call; the result carries the transaction hash. */
-const write = (session: UpstreamSession, method: 'POST' | 'DELETE', ids: string[]) => writeEach(session, method, ids, (id, self) => `/users/${id}/follow?user_id=${self}`);
+const write = (session: UpstreamSession, method: 'POST' | 'DELETE', ids: string[]) =>
+  writeEach(session, method, ids, (id, self) => `/users/${id}/follow?user_id=${self}`);
 
 /** `does_current_user_follow` from a bulk user lookup, not one call per id. */
 async function contains(session: UpstreamSession, ids: string[]): Promise<ItemResult[]> {

@@ -1,7 +1,6 @@
-
 import type { UpstreamSession } from '../../upstream/session';
-import { containsByLookup } from '../lookups';
 import { encodeCursor, offsetOf } from '../cursor';
+import { containsByLookup } from '../lookups';
 import type { ItemResult, LibraryAdapter, LibraryType, ListOptions, Page } from '../types';
 import { call, getJson, idQuery, me, writeEach } from './http';
 import { checkAudiusId, normalizeAudius } from './items';
@@ -30,7 +29,10 @@ async function contains(session: UpstreamSession, type: LibraryType, ids: string
 async function list(session: UpstreamSession, type: LibraryType, options: ListOptions): Promise<Page> {
   const self = await me(session);
   const offset = offsetOf(options.after);
-  const page = await getJson<{ data?: { timestamp?: string; item: unknown }[] }>(session, `/users/${self}/library/${type}s?offset=${offset}&limit=${options.limit}&type=favorite&user_id=${self}`);
+  const page = await getJson<{ data?: { timestamp?: string; item: unknown }[] }>(
+    session,
+    `/users/${self}/library/${type}s?offset=${offset}&limit=${options.limit}&type=favorite&user_id=${self}`,
+  );
   const data = page.data ?? [];
   return {
     items: data.map((entry) => ({ ...normalizeAudius(entry.item, type, false, entry.timestamp), ...(options.raw ? { raw: entry } : {}) })),

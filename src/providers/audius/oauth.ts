@@ -13,6 +13,8 @@ export const audiusOAuth: ProviderOAuth = {
   refused: (status, error) => status === 400 && error === 'invalid_grant',
   revokeRequest(config, token) {
     const { apiKey, apiUrl } = config.audius;
-    return apiKey ? { url: `${apiUrl}/oauth/revoke`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, client_id: apiKey }) } : null;
+    return apiKey
+      ? { url: `${apiUrl}/oauth/revoke`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, client_id: apiKey }) }
+      : null;
   },
 };

@@ -2,7 +2,7 @@ import type { UpstreamSession } from '../../upstream/session';
 import { checkInBatches, writeInBatches } from '../batches';
 import { encodeCursor } from '../cursor';
 import type { FollowOptions, FollowType, ItemResult, ListOptions, Page } from '../types';
-import { type Family, api, familyOf, getJson } from './http';
+import { api, type Family, familyOf, getJson } from './http';
 import { list, spotifyUri } from './ids';
 import { normalizeItem } from './normalize';
 
@@ -34,10 +34,16 @@ export function checkLibraryUris(session: UpstreamSession, uris: string[]): Prom
 /** Runs a URI operation for ids of one type and reports results by id again. */
 export async function byUri(type: string, ids: string[], run: (uris: string[]) => Promise<ItemResult[]>): Promise<ItemResult[]> {
   const results = await run(ids.map((id) => spotifyUri(type, id)));
-  return results.map((r, i) => ({ ...r, id: ids[i]! }));
+  return results.map((r, i) => ({ ...r, id: ids[i] ?? r.id }));
 }
 
-export async function writeFollows(session: UpstreamSession, method: 'PUT' | 'DELETE', type: FollowType, ids: string[], options: FollowOptions = {}): Promise<ItemResult[]> {
+export async function writeFollows(
+  session: UpstreamSession,
+  method: 'PUT' | 'DELETE',
+  type: FollowType,
+  ids: string[],
+  options: FollowOptions = {},
+): Promise<ItemResult[]> {
   if (familyFor(session, type, 'write', options) === 'library') return byUri(type, ids, (uris) => writeLibraryUris(session, method, uris));
   if (type === 'playlist') {
     const body = method === 'PUT' && options.public !== undefined ? { public: options.public } : undefined;
@@ -51,7 +57,9 @@ export async function checkFollows(session: UpstreamSession, type: FollowType, i
   if (type === 'playlist') {
     return checkInBatches(session, ids, 1, ([id]) => session.call('GET', api(session, `/playlists/${id}/followers/contains`)));
   }
-  return checkInBatches(session, ids, SPOTIFY_LIMITS.following, (batch) => session.call('GET', api(session, `/me/following/contains?type=${type}&ids=${list(batch)}`)));
+  return checkInBatches(session, ids, SPOTIFY_LIMITS.following, (batch) =>
+    session.call('GET', api(session, `/me/following/contains?type=${type}&ids=${list(batch)}`)),
+  );
 }
 
 interface FollowedArtists {

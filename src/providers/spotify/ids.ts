@@ -1,5 +1,6 @@
 import type { FollowType } from '../../schemas/follows';
 import type { LibraryType } from '../../schemas/library';
+import { oneOf } from '../names';
 
 /** Spotify ids of artists, playlists, tracks... are 22 base62 characters. */
 export const BASE62_ID = /^[0-9A-Za-z]{22}$/;
@@ -32,10 +33,8 @@ export const URI_TYPES = {
 } as const;
 
 export function checkSpotifyUri(uri: string, operation: 'write' | 'contains'): string | null {
-  const match = /^spotify:([a-z]+):(.+)$/.exec(uri);
-  const allowed: readonly string[] = URI_TYPES[operation];
-  if (!match || !allowed.includes(match[1]!)) {
-    return `a Spotify URI here is spotify:{${allowed.join('|')}}:{id}, like spotify:track:4iV5W9uYEdYUVa79Axb7Rh`;
-  }
-  return checkSpotifyId(match[1] as FollowType, match[2]!);
+  const [, type = '', id = ''] = /^spotify:([a-z]+):(.+)$/.exec(uri) ?? [];
+  const allowed: readonly (FollowType | LibraryType | 'artist')[] = URI_TYPES[operation];
+  if (!oneOf(allowed, type)) return `a Spotify URI here is spotify:{${allowed.join('|')}}:{id}, like spotify:track:4iV5W9uYEdYUVa79Axb7Rh`;
+  return checkSpotifyId(type, id);
 }

@@ -1,6 +1,6 @@
 import type { Provider } from '../types';
 import { checkFollows, listFollowedArtists, writeFollows } from './follows';
-import { USER_ID, checkSpotifyId } from './ids';
+import { checkSpotifyId, USER_ID } from './ids';
 import { spotifyLibrary } from './library';
 import { spotifyOAuth } from './oauth';
 import { currentProfile } from './reads';

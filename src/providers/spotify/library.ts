@@ -1,11 +1,11 @@
 import type { UpstreamSession } from '../../upstream/session';
 import { checkInBatches, writeInBatches } from '../batches';
+import { offsetOf } from '../cursor';
 import type { ItemResult, LibraryAdapter, LibraryType, ListOptions, Page, TimestampedId } from '../types';
 import { byUri, checkFollows, checkLibraryUris, writeFollows, writeLibraryUris } from './follows';
 import { api, familyOf } from './http';
 import { checkSpotifyId, checkSpotifyUri, list } from './ids';
 import { normalizeItem } from './normalize';
-import { offsetOf } from '../cursor';
 import { offsetPage } from './paging';
 
 type SavedType = Exclude<LibraryType, 'playlist'>;
@@ -38,9 +38,9 @@ async function contains(session: UpstreamSession, type: LibraryType, ids: string
 
 /** Only `PUT /me/tracks` keeps the order in time (`timestamped_ids`), in either family. */
 function saveTimestamped(session: UpstreamSession, items: TimestampedId[]): Promise<ItemResult[]> {
-  const addedAt = new Map(items.map((i) => [i.id, i.added_at]));
-  return writeInBatches(session, [...addedAt.keys()], PER_TYPE.track.batch, (b) =>
-    session.call('PUT', api(session, PER_TYPE.track.path), { timestamped_ids: b.map((id) => ({ id, added_at: addedAt.get(id)! })) }),
+  const byId = new Map(items.map((i) => [i.id, i]));
+  return writeInBatches(session, [...byId.keys()], PER_TYPE.track.batch, (b) =>
+    session.call('PUT', api(session, PER_TYPE.track.path), { timestamped_ids: b.flatMap((id) => byId.get(id) ?? []) }),
   );
 }
 

@@ -1,4 +1,4 @@
-import { type ProviderOAuth, basicAuth } from '../../oauth/client';
+import { basicAuth, type ProviderOAuth } from '../../oauth/client';
 
 /** Spotify accounts: a confidential client; refresh tokens are reused (not rotated); no revocation endpoint. */
 export const spotifyOAuth: ProviderOAuth = {

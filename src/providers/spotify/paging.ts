@@ -1,6 +1,6 @@
+import type { UpstreamSession } from '../../upstream/session';
 import { encodeCursor } from '../cursor';
 import type { NormalizedItem, Page } from '../types';
-import type { UpstreamSession } from '../../upstream/session';
 import { getJson } from './http';
 
 interface OffsetPage {
@@ -25,7 +25,10 @@ export async function offsetPage(
   const sep = path.includes('?') ? '&' : '?';
   const page = await getJson<OffsetPage>(session, `${path}${sep}limit=${limit}&offset=${offset}`);
   // A null entry (an item since removed from the catalog) is left out, not turned into a 500.
-  const items = (page.items ?? []).filter((e) => e !== null && typeof e === 'object').map(normalize).filter((i): i is NormalizedItem => i !== null);
+  const items = (page.items ?? [])
+    .filter((e) => e !== null && typeof e === 'object')
+    .map(normalize)
+    .filter((i): i is NormalizedItem => i !== null);
   const nextOffset = offset + limit;
   return { items, next_cursor: page.next ? encodeCursor(String(nextOffset)) : null, total: page.total ?? null };
 }

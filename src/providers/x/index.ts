@@ -3,12 +3,12 @@ import { mapConcurrent } from '../../net/batch';
 import { parseRetryAfter } from '../../net/retry';
 import type { CallOutcome, UpstreamSession } from '../../upstream/session';
 import { concurrencyOf, itemFailure } from '../batches';
-import { containsByLookup, ownId } from '../lookups';
 import { encodeCursor } from '../cursor';
 import { withHandles } from '../handles';
+import { containsByLookup, ownId } from '../lookups';
 import type { ItemResult, ListOptions, Page, Provider } from '../types';
 import { xOAuth } from './oauth';
-import { X_ID, checkXUser, normalizeXProfile, normalizeXUser } from './users';
+import { checkXUser, normalizeXProfile, normalizeXUser, X_ID } from './users';
 
 /** X allows 50 follow (and 50 unfollow) requests per 15 minutes per user. */
 export const X_FOLLOW_BUDGET = { limit: 50, windowMs: 15 * 60_000 };
@@ -60,7 +60,11 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
       return await oneCall(id);
     } catch {
       // The other items' outcomes (and the release below) must not be lost to one broken call.
-      return { id, status: 'failed', problem: problemBody(500, 'internal-error', `The call for this item failed inside crossfollow; it may or may not have reached ${session.label}.`) };
+      return {
+        id,
+        status: 'failed',
+        problem: problemBody(500, 'internal-error', `The call for this item failed inside crossfollow; it may or may not have reached ${session.label}.`),
+      };
     }
   };
   const oneCall = async (id: string): Promise<ItemResult> => {
@@ -113,7 +117,10 @@ async function list(session: UpstreamSession, relation: 'following' | 'followers
   const query = new URLSearchParams({ max_results: String(options.limit), 'user.fields': 'profile_image_url' });
   if (options.after) query.set('pagination_token', options.after);
   const page = await getJson<{ data?: unknown[]; meta?: { next_token?: string } }>(session, `/2/users/${source}/${relation}?${query}`);
-  return { items: (page.data ?? []).map((u) => normalizeXUser(u, options.raw)), next_cursor: page.meta?.next_token ? encodeCursor(page.meta.next_token) : null };
+  return {
+    items: (page.data ?? []).map((u) => normalizeXUser(u, options.raw)),
+    next_cursor: page.meta?.next_token ? encodeCursor(page.meta.next_token) : null,
+  };
 }
 
 const resolving = (session: UpstreamSession, ids: string[], run: (ids: string[]) => Promise<ItemResult[]>) =>

@@ -1,4 +1,4 @@
-import { type ProviderOAuth, formRequest } from '../../oauth/client';
+import { formRequest, type ProviderOAuth } from '../../oauth/client';
 
 /** X OAuth 2: public (PKCE) or confidential client; single-use refresh tokens; `POST /2/oauth2/revoke`. */
 export const xOAuth: ProviderOAuth = {
@@ -12,7 +12,8 @@ export const xOAuth: ProviderOAuth = {
   },
   // X answers a spent or revoked refresh token with 400 invalid_request ("Value passed for the
   // token was invalid"); other invalid_requests are the client's fault, not the user's.
-  refused: (status, error, description) => status === 400 && (error === 'invalid_grant' || (error === 'invalid_request' && /token/i.test(String(description ?? '')))),
+  refused: (status, error, description) =>
+    status === 400 && (error === 'invalid_grant' || (error === 'invalid_request' && /token/i.test(String(description ?? '')))),
   revokeRequest(config, token, hint) {
     const { clientId, clientSecret, apiUrl } = config.x;
     return clientId ? formRequest(`${apiUrl}/2/oauth2/revoke`, { token, token_type_hint: hint }, clientId, clientSecret) : null;
