@@ -48,7 +48,7 @@ function workerdCpuMs(root) {
 }
 
 /**
- * `wrangler dev` of crossfollow in local demo mode, with `vars` over the local defaults; or, with
+ * `wrangler dev` of crossfollow (src/dev/entry.ts) in local demo mode, with `vars` over the local defaults; or, with
  * `script` (a wrangler config), of that worker alone (the bench's do-nothing baseline).
  */
 export async function startWorker(vars, script) {
@@ -56,7 +56,8 @@ export async function startWorker(vars, script) {
   const all = script ? {} : { ...LOCAL_VARS, ...vars };
   const args = [
     'dev',
-    ...(script ? ['--config', script] : []),
+    // crossfollow through its dev entry, as `npm start` runs it (the demo seeding lives there).
+    ...(script ? ['--config', script] : ['src/dev/entry.ts']),
     '--ip',
     '127.0.0.1',
     '--port',
