@@ -1,5 +1,5 @@
 import { keyIdOf } from './crypto';
-import type { ConnectionId, ConnectionStatus } from './types';
+import type { ConnectionId, ConnectionStatus, TokenResult } from './types';
 
 /** The one record a TokenVault keeps (docs/storage.md). Tokens are ciphertexts. */
 export interface Stored {
@@ -32,4 +32,9 @@ export function toStatus(r: Stored): ConnectionStatus {
     refreshed_at: r.refreshedAt ? iso(r.refreshedAt) : null,
     reason: r.reason,
   };
+}
+
+/** The answer for a connection that needs the user to connect again. */
+export function reauth(reason: string | null): TokenResult {
+  return { ok: false, reason: 'reauth_required', detail: reason ?? 'The user must connect this provider again.' };
 }

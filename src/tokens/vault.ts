@@ -7,7 +7,7 @@ import { providerFor } from '../providers/registry';
 import { connectionKey, tokensKv, vaultStorage } from '../storage/keys';
 import { observeBudget, releaseBudget, reserveBudget } from './budget';
 import { DecryptError, decrypt, encrypt, type Keyring, KeyringError, keyIdOf, keyringFrom } from './crypto';
-import { type Stored, toStatus } from './status';
+import { reauth, type Stored, toStatus } from './status';
 import { type BudgetGrant, type ConnectionStatus, EXPIRY_MARGIN_MS, type ImportInput, type TokenResult } from './types';
 
 declare module '../env' {
@@ -295,8 +295,4 @@ export class TokenVault extends DurableObject<Env> {
     }
     await this.env.TOKENS.put(key, record.access, { expirationTtl: ttl, metadata: { expires_at: record.expiresAt, me: record.providerUserId ?? null } });
   }
-}
-
-function reauth(reason: string | null): TokenResult {
-  return { ok: false, reason: 'reauth_required', detail: reason ?? 'The user must connect this provider again.' };
 }
