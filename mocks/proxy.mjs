@@ -1,8 +1,12 @@
-// A recording proxy in front of one Prism process: it forwards every request, applies the
-// scenario rules, and keeps a log of calls that tests read over HTTP (`GET /__mock/calls`),
-// because the tests run inside workerd and cannot share memory with this process.
+// A recording proxy in front of one Prism process: it forwards every request so Prism checks
+// it against the contract, applies the scenario rules, and lets the world (mocks/world/) answer
+// what Prism accepted. It keeps a log of calls that tests read over HTTP (`GET /__mock/calls`)
+// and shows a user's world (`GET /__mock/state`), because the tests run inside workerd and
+// cannot share memory with this process.
 import { createServer } from 'node:http';
-import { beforeForward, rewrite, rewriteHeaders } from './scenarios.mjs';
+import { beforeForward, isTokenCall, rewriteHeaders, tokenAnswer } from './scenarios.mjs';
+import { mintCode } from './world/identity.mjs';
+import { stateControl, worldAnswer } from './world/index.mjs';
 
 const HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
@@ -13,6 +17,7 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks);
     if (req.url.startsWith('/__mock/calls')) return control(req, res, calls);
+    if (req.url.startsWith('/__mock/state')) return send(res, stateControl(name, req));
     if (req.method === 'GET' && AUTHORIZE_PATHS.includes(req.url.split('?')[0])) return authorize(req, res);
     const startedAt = Date.now();
     const plan = beforeForward(name, req, body);
@@ -33,6 +38,9 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
     }
     const text = await upstream.text();
     const violations = upstream.headers.get('sl-violations');
+    const found = violations ? JSON.parse(violations) : [];
+    const answer = answerFor(name, req, body, upstream.status, text, found, Boolean(plan.prefer));
+    const status = answer.status ?? upstream.status;
     calls.push({
       startedAt,
       at: Date.now(),
@@ -44,23 +52,16 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
       apiKey: req.headers['x-api-key'] ?? null,
       contentType: req.headers['content-type'] ?? null,
       body: body.toString('utf8'),
-      status: upstream.status,
-      violations: violations ? JSON.parse(violations) : [],
+      status,
+      violations: found,
     });
-    let json;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    const replaced = rewrite(name, req, upstream.status, json);
-    const out = replaced === undefined ? text : JSON.stringify(replaced);
     let outHeaders = {};
     upstream.headers.forEach((v, k) => {
       if (!HOP.has(k) && k !== 'content-encoding') outHeaders[k] = v;
     });
-    outHeaders = rewriteHeaders(name, req, upstream.status, outHeaders);
-    res.writeHead(upstream.status, outHeaders).end(out);
+    if (answer.json !== undefined) outHeaders['content-type'] = 'application/json';
+    outHeaders = rewriteHeaders(name, req, status, outHeaders);
+    res.writeHead(status, outHeaders).end(answer.json === undefined ? text : JSON.stringify(answer.json));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -79,8 +80,30 @@ function authorize(req, res) {
   const back = new URL(q.get('redirect_uri'));
   back.searchParams.set('state', q.get('state') ?? '');
   if ((q.get('scope') ?? '').split(' ').includes('deny')) back.searchParams.set('error', 'access_denied');
-  else back.searchParams.set('code', `mock-code-${Math.random().toString(36).slice(2, 12)}`);
+  else back.searchParams.set('code', mintCode());
   res.writeHead(302, { location: back.toString() }).end();
+}
+
+/**
+ * What the proxy sends for Prism's answer: fresh tokens from a token endpoint, the world's answer
+ * to a call Prism accepted (2xx, no violation, no scenario or test `Prefer`), or Prism's own.
+ */
+function answerFor(name, req, body, status, text, violations, scenario) {
+  if (status < 200 || status >= 300) return {};
+  if (isTokenCall(req)) {
+    try {
+      return { json: tokenAnswer(req, body, JSON.parse(text)) };
+    } catch {
+      return {};
+    }
+  }
+  if (scenario || req.headers.prefer || violations.length) return {};
+  const answer = worldAnswer(name, req, body);
+  return !answer || answer.keep ? {} : answer;
+}
+
+function send(res, { status, json }) {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
 }
 
 function control(req, res, calls) {

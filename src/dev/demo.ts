@@ -10,10 +10,11 @@ export const DEMO = {
   apiKey: 'demo-key',
   app: 'demo-app',
   user: 'demo',
+  // The mocks read the user after the last `.`: both tokens (and every refresh) are sandbox user `demo`.
   tokens: {
-    spotify: { access_token: 'demo-spotify-access-token', refresh_token: 'demo-spotify-refresh-token' },
-    x: { access_token: 'demo-x-access-token', refresh_token: 'demo-x-refresh-token' },
-    audius: { access_token: 'demo-audius-access-token', refresh_token: 'demo-audius-refresh-token' },
+    spotify: { access_token: 'demo-spotify-access.demo', refresh_token: 'demo-spotify-refresh.demo' },
+    x: { access_token: 'demo-x-access.demo', refresh_token: 'demo-x-refresh.demo' },
+    audius: { access_token: 'demo-audius-access.demo', refresh_token: 'demo-audius-refresh.demo' },
   },
 } as const;
 

@@ -70,6 +70,21 @@ export async function mockCalls(
   return calls.filter(match);
 }
 
+/** One sandbox user's world at a provider (mocks/world/), named by an access token. */
+export interface MockWorld {
+  user: string;
+  user_id: string;
+  follows: { type: string; id: string; at: string }[];
+  saved: { type: string; id: string; at: string }[];
+  pending: { type: string; id: string; at: string }[];
+}
+
+export async function mockWorld(upstream: 'spotify-api' | 'x-api' | 'audius-api', token: string): Promise<MockWorld> {
+  const res = await fetch(`${inject('mockUrls')[upstream]}/__mock/state?token=${encodeURIComponent(token)}`);
+  if (!res.ok) throw new Error(`mock state: ${res.status} ${await res.text()}`);
+  return (await res.json()) as MockWorld;
+}
+
 export const byToken = (token: string) => (c: MockCall) => c.authorization === `Bearer ${token}`;
 /** Token-endpoint calls that sent refresh token `rt` (form-encoded, or JSON for Audius). */
 export const byRefreshToken = (rt: string) => (c: MockCall) => refreshTokenSent(c) === rt;

@@ -1,0 +1,60 @@
+// What each provider user has done in the sandbox: whom they follow, what they saved and when.
+// One world per provider and provider user id, kept in this process only: restarting the mocks
+// starts every user from the seed again. `reset` empties one user or everything.
+
+/** provider → provider user id → world. */
+const worlds = new Map();
+
+function worldOf(provider, userId) {
+  let byUser = worlds.get(provider);
+  if (!byUser) worlds.set(provider, (byUser = new Map()));
+  let world = byUser.get(userId);
+  if (!world) byUser.set(userId, (world = { user: userId, follows: new Map(), saved: new Map(), pending: new Map() }));
+  return world;
+}
+
+const keyOf = (type, id) => `${type}:${id}`;
+
+/**
+ * A relation of one user (`follows`, `saved` or `pending`): add is idempotent and keeps the
+ * first time, as the providers do for a repeated follow or save.
+ */
+export function relation(provider, userId, name) {
+  const map = worldOf(provider, userId)[name];
+  return {
+    has: (type, id) => map.has(keyOf(type, id)),
+    add(type, id, at = new Date().toISOString()) {
+      if (!map.has(keyOf(type, id))) map.set(keyOf(type, id), { type, id, at });
+    },
+    remove: (type, id) => map.delete(keyOf(type, id)),
+    /** Entries of these types, newest first (ties in the order they were made, newest first). */
+    list(types) {
+      const wanted = new Set(types);
+      const entries = [...map.values()].filter((e) => wanted.has(e.type));
+      return entries.reverse().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    },
+  };
+}
+
+/** Every user (of one provider) whose `follows` holds `type:id`: the followers made in the sandbox. */
+export function followersOf(provider, type, id) {
+  const out = [];
+  for (const world of worlds.get(provider)?.values() ?? []) {
+    const entry = world.follows.get(keyOf(type, id));
+    if (entry) out.push({ id: world.user, at: entry.at });
+  }
+  return out.sort((a, b) => (a.at < b.at ? 1 : -1));
+}
+
+/** One user's world as JSON, for `GET /__mock/state`. */
+export function snapshot(provider, userId) {
+  const world = worldOf(provider, userId);
+  const dump = (map) => [...map.values()].reverse();
+  return { provider, user_id: userId, follows: dump(world.follows), saved: dump(world.saved), pending: dump(world.pending) };
+}
+
+/** Forgets one user's world (`provider` and `userId`), or every world. */
+export function reset(provider, userId) {
+  if (provider && userId) worlds.get(provider)?.delete(userId);
+  else worlds.clear();
+}
