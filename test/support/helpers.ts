@@ -2,6 +2,8 @@ import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { inject } from 'vitest';
 import { registerAppKey } from '../../src/auth/apps';
 import { vaultFor } from '../../src/tokens/access';
+// @ts-expect-error plain JavaScript shared with the mocks
+import { userOfToken } from '../../mocks/world/identity.mjs';
 
 export const BASE = 'http://crossfollow.test';
 
@@ -51,7 +53,9 @@ export async function connect(
   const access_token = tokens.access_token ?? unique('at');
   const res = await call(key, 'PUT', `/v1/users/${user}/connections/${provider}`, {
     access_token,
-    refresh_token: tokens.refresh_token ?? unique('rt'),
+    // The sandbox names a token's user after its last `.`: the refresh token names the access
+    // token's user, so a refresh keeps that user's world (mocks/world/identity.mjs).
+    refresh_token: tokens.refresh_token ?? `${unique('rt')}.${userOfToken(access_token)}`,
     expires_in: tokens.expires_in ?? 3600,
     scope: 'user-follow-read user-follow-modify',
     ...(tokens.provider_user_id ? { provider_user_id: tokens.provider_user_id } : {}),
