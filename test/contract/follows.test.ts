@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { byToken, call, connect, mockCalls, newApp, spotifyIds } from '../support/helpers';
+import { byToken, call, connect, mockCalls, mockWorld, newApp, spotifyIds } from '../support/helpers';
 
-const FOLLOWED = '0TnOYISbd1XYRBk9myaseg'; // in mocks/scenarios/spotify.json
+const FOLLOWED = '0TnOYISbd1XYRBk9myaseg'; // an artist in the sandbox catalogue
 
 async function setup() {
   const { key } = await newApp();
@@ -44,11 +44,13 @@ describe('follow artists through the worker against Prism', () => {
   });
 
   it('unfollows artists with DELETE /me/following', async () => {
-    const { key, calls } = await setup();
+    const { key, token, calls } = await setup();
     const ids = spotifyIds(51);
+    await call(key, 'PUT', '/v1/users/ana/spotify/follows', { type: 'artist', ids: [...ids, FOLLOWED] });
     const res = await call(key, 'DELETE', '/v1/users/ana/spotify/follows', { type: 'artist', ids });
     expect(res.status).toBe(200);
-    const made = await calls();
+    expect((await mockWorld('spotify-api', token)).follows.map((f) => f.id)).toEqual([FOLLOWED]);
+    const made = (await calls()).filter((c) => c.method === 'DELETE');
     expect(made.map((c) => `${c.method} ${c.path} ${c.query.ids!.split(',').length}`).sort()).toEqual(['DELETE /me/following 1', 'DELETE /me/following 50']);
     expect(made.every((c) => c.violations.length === 0)).toBe(true);
   });
@@ -57,6 +59,7 @@ describe('follow artists through the worker against Prism', () => {
 describe('check follows (library endpoint family, the default)', () => {
   it('answers one boolean per id from /me/library/contains, 40 URIs a call', async () => {
     const { key, calls } = await setup();
+    await call(key, 'PUT', '/v1/users/ana/spotify/follows', { type: 'artist', ids: [FOLLOWED] });
     const ids = [FOLLOWED, ...spotifyIds(44)];
     const res = await call(key, 'POST', '/v1/users/ana/spotify/follows/contains', { type: 'artist', ids });
     expect(res.status).toBe(200);
@@ -64,7 +67,7 @@ describe('check follows (library endpoint family, the default)', () => {
     expect(body.results.map((r) => r.id)).toEqual(ids);
     expect(body.results[0]).toEqual({ id: FOLLOWED, status: 'done', following: true });
     expect(body.results.slice(1).every((r) => r.following === false)).toBe(true);
-    const made = await calls();
+    const made = (await calls()).filter((c) => c.method === 'GET');
     expect(made).toHaveLength(2);
     expect(made.every((c) => c.path === '/me/library/contains' && c.violations.length === 0)).toBe(true);
     expect(made.map((c) => c.query.uris!.split(',').length).sort((a, b) => a - b)).toEqual([5, 40]);
@@ -111,46 +114,55 @@ describe('users and playlists (library endpoint family)', () => {
 describe('list followed artists', () => {
   it('normalizes items and pages with an opaque cursor', async () => {
     const { key, calls } = await setup();
+    const ids = ['6sFIWsNpZYqfjUpaCgueju', FOLLOWED, '2CIMQHirSU0MQqyYHq0eOx'];
+    await call(key, 'PUT', '/v1/users/ana/spotify/follows', { type: 'artist', ids });
     const first = await call(key, 'GET', '/v1/users/ana/spotify/follows?type=artist&limit=2');
     expect(first.status).toBe(200);
     const page = (await first.json()) as { items: Record<string, unknown>[]; next_cursor: string };
+    // Spotify pages followed artists by id (`after` is the last id seen).
+    expect(page.items.map((i) => i.id)).toEqual([FOLLOWED, '2CIMQHirSU0MQqyYHq0eOx']);
     expect(page.items[0]).toEqual({
-      id: '0TnOYISbd1XYRBk9myaseg',
+      id: FOLLOWED,
       type: 'artist',
-      uri: 'spotify:artist:0TnOYISbd1XYRBk9myaseg',
-      name: 'Pitbull',
-      url: 'https://open.spotify.com/artist/0TnOYISbd1XYRBk9myaseg',
-      image: 'https://i.scdn.co/image/ab6761610000e5eb4051627b19277613e0e62a34',
+      uri: `spotify:artist:${FOLLOWED}`,
+      name: 'The Midnight Ferries',
+      url: `https://open.spotify.com/artist/${FOLLOWED}`,
+      image: `https://images.sandbox.crossfollow.invalid/spotify/${FOLLOWED}.jpg`,
     });
-    expect(page.items[1]!.image).toBeNull();
     expect(page.next_cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     const second = await call(key, 'GET', `/v1/users/ana/spotify/follows?type=artist&limit=2&cursor=${page.next_cursor}`);
     expect(second.status).toBe(200);
-    const made = await calls();
+    expect(await second.json()).toMatchObject({ items: [{ id: '6sFIWsNpZYqfjUpaCgueju' }], next_cursor: null });
+    const made = (await calls()).filter((c) => c.method === 'GET');
     expect(made.map((c) => c.query)).toEqual([
       { type: 'artist', limit: '2' },
-      { type: 'artist', limit: '2', after: '6sFIWsNpZYqfjUpaCgueju' },
+      { type: 'artist', limit: '2', after: '2CIMQHirSU0MQqyYHq0eOx' },
     ]);
   });
 
-  it('streams every followed artist with all=1', async () => {
+  it('streams every followed artist with all=1, to the end', async () => {
     const { key, calls } = await setup();
+    const ids = spotifyIds(120);
+    await call(key, 'PUT', '/v1/users/ana/spotify/follows', { type: 'artist', ids });
     const lines = (await (await call(key, 'GET', '/v1/users/ana/spotify/follows?type=artist&all=1')).text())
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
     const summary = lines.pop();
     expect(lines.every((l) => l.type === 'artist')).toBe(true);
-    // Prism's example page always offers a next cursor, so the walk stops at the 20-page bound.
-    expect(summary).toMatchObject({ done: false, count: 40 });
-    expect(await calls()).toHaveLength(20);
+    expect(lines.map((l) => l.id)).toEqual([...ids].sort());
+    expect(summary).toEqual({ done: true, count: 120, next_cursor: null });
+    // Pages of 50: 50, 50, 20.
+    expect((await calls()).filter((c) => c.method === 'GET')).toHaveLength(3);
   });
 
   it('adds the upstream object as raw when asked', async () => {
     const { key } = await setup();
+    await call(key, 'PUT', '/v1/users/ana/spotify/follows', { type: 'artist', ids: [FOLLOWED] });
     const res = await call(key, 'GET', '/v1/users/ana/spotify/follows?type=artist&raw=1');
-    const page = (await res.json()) as { items: { raw: { popularity: number } }[] };
-    expect(page.items[0]!.raw.popularity).toBe(80);
+    const page = (await res.json()) as { items: { raw: { popularity: number; genres: string[] } }[] };
+    expect(page.items[0]!.raw.popularity).toEqual(expect.any(Number));
+    expect(page.items[0]!.raw.genres).toEqual(['sandbox pop']);
   });
 
   it('answers 422 unsupported-operation for followed users, without calling Spotify', async () => {
