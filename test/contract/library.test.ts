@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { byToken, call, connect, mockCalls, newApp, spotifyIds, unique } from '../support/helpers';
+import { byToken, call, connect, mockCalls, mockWorld, newApp, spotifyIds, unique } from '../support/helpers';
 
 async function setup(access_token?: string) {
   const { key, app } = await newApp();
   const token = await connect(key, 'lib', { access_token });
-  return { key, app, calls: () => mockCalls('spotify-api', byToken(token)) };
+  return { key, app, token, calls: () => mockCalls('spotify-api', byToken(token)) };
+}
+
+/** The NDJSON lines of an all=1 answer, and its last (summary) line apart. */
+async function ndjson(res: Response) {
+  const lines = (await res.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  return { lines, summary: lines.pop() };
 }
 
 const lib = '/v1/users/lib/spotify/library';
@@ -13,8 +22,10 @@ type Batch = { results: { id: string; status: string; following?: boolean }[]; s
 describe('save, remove and check by type (library endpoint family)', () => {
   for (const type of ['track', 'album', 'episode', 'show', 'audiobook'] as const) {
     it(`${type}s go to /me/library as spotify:${type} URIs, 40 a call`, async () => {
-      const { key, calls } = await setup();
+      const { key, token, calls } = await setup();
       const ids = spotifyIds(41);
+      const saved = async () => (await mockWorld('spotify-api', token)).saved.filter((e) => e.type === type).length;
+      const expected = { PUT: 41, DELETE: 0, POST: 0 };
       for (const [method, path] of [
         ['PUT', lib],
         ['DELETE', lib],
@@ -24,6 +35,7 @@ describe('save, remove and check by type (library endpoint family)', () => {
         expect(res.status, `${method} ${path}`).toBe(200);
         const body = (await res.json()) as Batch;
         expect(body.results.map((r) => r.id)).toEqual(ids);
+        expect(await saved(), `${method} ${path}`).toBe(expected[method]);
       }
       const made = await calls();
       expect(made.map((c) => `${c.method} ${c.path} ${c.query.uris!.split(',').length}`).sort()).toEqual([
@@ -56,6 +68,7 @@ describe('save by URI', () => {
 
   it('checks artist URIs too, which only contains accepts', async () => {
     const { key } = await setup();
+    await call(key, 'PUT', '/v1/users/lib/spotify/follows', { type: 'artist', ids: ['0TnOYISbd1XYRBk9myaseg'] });
     const res = await call(key, 'POST', `${lib}/contains`, { uris: ['spotify:artist:0TnOYISbd1XYRBk9myaseg', 'spotify:track:4iV5W9uYEdYUVa79Axb7Rh'] });
     expect(((await res.json()) as Batch).results.map((r) => r.following)).toEqual([true, false]);
     const save = await call(key, 'PUT', lib, { uris: ['spotify:artist:0TnOYISbd1XYRBk9myaseg'] });
@@ -72,6 +85,9 @@ describe('timestamped saves', () => {
     expect(((await res.json()) as Batch).results.map((r) => r.id)).toEqual(items.map((i) => i.id));
     const made = await calls();
     expect(made.every((c) => c.method === 'PUT' && c.path === '/me/tracks' && c.violations.length === 0)).toBe(true);
+    // The world keeps each track's own time: listed newest first, the first page is the latest 50.
+    const page = (await (await call(key, 'GET', `${lib}?type=track&limit=50`)).json()) as { items: { id: string; added_at: string }[] };
+    expect(page.items.map((i) => [i.id, i.added_at])).toEqual([...items].reverse().slice(0, 50).map((i) => [i.id, i.added_at]));
     const sent = made.flatMap((c) => (JSON.parse(c.body) as { timestamped_ids: { id: string; added_at: string }[] }).timestamped_ids);
     expect(made.map((c) => JSON.parse(c.body).timestamped_ids.length).sort((a, b) => a - b)).toEqual([10, 50]);
     expect(sent.sort((a, b) => a.added_at.localeCompare(b.added_at))).toEqual(items);
@@ -79,22 +95,35 @@ describe('timestamped saves', () => {
 });
 
 describe('list saved items', () => {
-  it('normalizes saved tracks with added_at and pages by cursor', async () => {
+  it('normalizes saved tracks with added_at and pages by cursor, newest first, to the end', async () => {
     const { key, calls } = await setup();
+    const ids = spotifyIds(110);
+    // Saved in two calls, oldest first; the catalogue track last, so it is the newest.
+    await call(key, 'PUT', lib, { type: 'track', ids });
+    await call(key, 'PUT', lib, { type: 'track', ids: ['4iV5W9uYEdYUVa79Axb7Rh'] });
     const first = (await (await call(key, 'GET', `${lib}?type=track&limit=50`)).json()) as { items: Record<string, unknown>[]; next_cursor: string };
     expect(first.items[0]).toEqual({
       id: '4iV5W9uYEdYUVa79Axb7Rh',
       type: 'track',
       uri: 'spotify:track:4iV5W9uYEdYUVa79Axb7Rh',
-      name: 'Never Gonna Give You Up',
+      name: 'Lanterns on the Water',
       url: 'https://open.spotify.com/track/4iV5W9uYEdYUVa79Axb7Rh',
-      image: 'https://i.scdn.co/image/ab67616d0000b273track4iV5',
-      added_at: '2023-01-15T14:30:00Z',
+      image: 'https://images.sandbox.crossfollow.invalid/spotify/4iV5W9uYEdYUVa79Axb7Rh.jpg',
+      added_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
-    const second = (await (await call(key, 'GET', `${lib}?type=track&limit=50&cursor=${first.next_cursor}`)).json()) as { next_cursor: string };
-    const third = (await (await call(key, 'GET', `${lib}?type=track&limit=50&cursor=${second.next_cursor}`)).json()) as { next_cursor: string | null };
+    const second = (await (await call(key, 'GET', `${lib}?type=track&limit=50&cursor=${first.next_cursor}`)).json()) as {
+      items: { id: string }[];
+      next_cursor: string;
+    };
+    const third = (await (await call(key, 'GET', `${lib}?type=track&limit=50&cursor=${second.next_cursor}`)).json()) as {
+      items: { id: string }[];
+      next_cursor: string | null;
+    };
     expect(third.next_cursor).toBeNull();
-    expect((await calls()).map((c) => c.query.offset)).toEqual(['0', '50', '100']);
+    const all = [...first.items, ...second.items, ...third.items].map((i) => i.id);
+    expect(all).toHaveLength(111);
+    expect(new Set(all).size).toBe(111);
+    expect((await calls()).filter((c) => c.method === 'GET').map((c) => c.query.offset)).toEqual(['0', '50', '100']);
   });
 
   for (const [type, path] of [
@@ -106,41 +135,38 @@ describe('list saved items', () => {
   ] as const) {
     it(`lists saved ${type}s from ${path}`, async () => {
       const { key, calls } = await setup();
+      const saved = spotifyIds(2);
+      await call(key, 'PUT', lib, { type, ids: saved });
       const res = await call(key, 'GET', `${lib}?type=${type}&raw=1`);
       expect(res.status).toBe(200);
       const page = (await res.json()) as { items: { type: string; id: string; raw: unknown }[] };
-      expect(page.items.length).toBeGreaterThan(0);
       expect(page.items.every((i) => i.type === type && i.id.length === 22 && i.raw !== undefined)).toBe(true);
-      expect((await calls()).map((c) => c.path)).toEqual([path]);
+      // Newest first; a user's playlists also hold the two they own.
+      expect(page.items.slice(0, 2).map((i) => i.id)).toEqual([...saved].reverse());
+      expect(page.items).toHaveLength(type === 'playlist' ? 4 : 2);
+      expect((await calls()).filter((c) => c.method === 'GET').map((c) => c.path)).toEqual([path]);
     });
   }
 
   it('walks every page with all=1 and streams NDJSON ending in a summary line', async () => {
     const { key, calls } = await setup();
+    const albums = spotifyIds(106);
+    await call(key, 'PUT', lib, { type: 'album', ids: albums });
     const res = await call(key, 'GET', `${lib}?type=album&all=1`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (await res.text())
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    const summary = lines.pop();
-    expect(summary).toEqual({ done: true, count: 6, next_cursor: null });
-    expect(lines).toHaveLength(6);
+    const { lines, summary } = await ndjson(res);
+    expect(summary).toEqual({ done: true, count: 106, next_cursor: null });
     expect(lines.every((l) => l.type === 'album')).toBe(true);
-    expect((await calls()).map((c) => `${c.query.offset}/${c.query.limit}`)).toEqual(['0/50', '50/50', '100/50']);
+    expect(new Set(lines.map((l) => l.id))).toEqual(new Set(albums));
+    expect((await calls()).filter((c) => c.method === 'GET').map((c) => `${c.query.offset}/${c.query.limit}`)).toEqual(['0/50', '50/50', '100/50']);
   });
 
   it('stops all=1 at 20 pages and says where to resume', async () => {
     const { key, calls } = await setup(unique('huge-at'));
-    const res = await call(key, 'GET', `${lib}?type=show&all=1`);
-    const lines = (await res.text())
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    const summary = lines.pop();
+    const { summary } = await ndjson(await call(key, 'GET', `${lib}?type=show&all=1`));
     expect(summary.done).toBe(false);
-    expect(summary.count).toBe(40);
+    expect(summary.count).toBe(1000);
     expect(await calls()).toHaveLength(20);
     const resumed = await call(key, 'GET', `${lib}?type=show&limit=50&cursor=${summary.next_cursor}`);
     expect(resumed.status).toBe(200);
@@ -151,15 +177,12 @@ describe('list saved items', () => {
 describe('list edge cases', () => {
   it('ends an all=1 stream with an error line when a later page fails, keeping the lines already sent', async () => {
     const { key } = await setup(unique('failpage-at'));
+    await call(key, 'PUT', lib, { type: 'track', ids: spotifyIds(60) });
     const res = await call(key, 'GET', `${lib}?type=track&all=1`);
     expect(res.status).toBe(200);
-    const lines = (await res.text())
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    const last = lines.pop();
-    expect(lines).toHaveLength(2);
-    expect(last).toMatchObject({ done: false, count: 2, error: { type: 'urn:crossfollow:problem:upstream-unavailable', status: 503 } });
+    const { lines, summary: last } = await ndjson(res);
+    expect(lines).toHaveLength(50);
+    expect(last).toMatchObject({ done: false, count: 50, error: { type: 'urn:crossfollow:problem:upstream-unavailable', status: 503 } });
     const resumed = await call(key, 'GET', `${lib}?type=track&cursor=${last.next_cursor}`);
     expect(resumed.status).toBe(503);
   });
