@@ -10,6 +10,7 @@ import { UpstreamSession } from '../upstream/session';
 import type { Target } from './follows';
 import { libraryOf, unsupported } from './library';
 import { ALL_PAGE_SIZE, streamAll } from './stream-all';
+import { nextDoesNotAdvance, notAdvancing, stuckWarning } from './stuck';
 
 /** What a list request asks for: a page (`limit`, `cursor`), and with `all=1` every page. */
 export interface ListQuery {
@@ -51,10 +52,16 @@ async function list(env: Env, req: ListRequest): Promise<Listing> {
   const raw = query.raw === '1';
   if (query.all === '1') {
     const limit = Math.min(ALL_PAGE_SIZE, req.maxLimit);
-    return { kind: 'stream', response: await streamAll((next) => req.fetchPage(session, { limit, after: next ?? after, raw })) };
+    const from = { after, cursor: req.cursor, label: session.label };
+    return { kind: 'stream', response: await streamAll((next) => req.fetchPage(session, { limit, after: next, raw }), from) };
   }
   const page = await req.fetchPage(session, { limit: query.limit, after, raw });
-  return { kind: 'page', page: { provider: req.id.provider, type: req.type, items: page.items, next_cursor: page.next_cursor } };
+  const answer: PageResponse = { provider: req.id.provider, type: req.type, items: page.items, next_cursor: page.next_cursor };
+  // A next cursor that does not move would page a client forever: the list ends here, and says why.
+  if (nextDoesNotAdvance(req.cursor, after, page.next_cursor)) {
+    return { kind: 'page', page: { ...answer, next_cursor: null, warnings: [stuckWarning(session.label, notAdvancing(req.cursor))] } };
+  }
+  return { kind: 'page', page: answer };
 }
 
 function followLists(provider: Provider, target: Target, type: string, query: ListQuery, fetchPage: ListRequest['fetchPage']): ListRequest {

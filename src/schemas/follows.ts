@@ -94,8 +94,24 @@ export const NormalizedItem = z
 /** The shape every provider's list items take. `added_at` where the provider says when. */
 export type NormalizedItem = z.infer<typeof NormalizedItem>;
 
+export const PageWarning = z
+  .object({
+    type: z.string().openapi({ example: 'urn:crossfollow:problem:cursor-stuck' }),
+    detail: z.string(),
+  })
+  .openapi('Warning');
+
 export const PageResponse = z
-  .object({ provider: z.string(), type: z.string(), items: z.array(NormalizedItem), next_cursor: z.string().nullable() })
+  .object({
+    provider: z.string(),
+    type: z.string(),
+    items: z.array(NormalizedItem),
+    next_cursor: z.string().nullable(),
+    warnings: z.array(PageWarning).optional().openapi({
+      description:
+        'Only when something about the page needs saying; each has a problem `type` (docs/problems.md) and a `detail`. `cursor-stuck`: the provider handed back paging that does not move, so `next_cursor` is null and the list ends at this page instead of looping.',
+    }),
+  })
   .openapi('Page');
 export type PageResponse = z.infer<typeof PageResponse>;
 
