@@ -12,6 +12,21 @@ interface OffsetPage {
 }
 
 /**
+ * The next page's offset: the one in Spotify's own `next` URL, so a `next` that does not move
+ * gives back the offset asked for (and the listing path ends the list rather than loop); our
+ * own sum only when `next` carries no usable offset.
+ */
+function nextOffset(next: string, offset: number, limit: number): number {
+  let given: string | null = null;
+  try {
+    given = new URL(next).searchParams.get('offset');
+  } catch {
+    // Not a URL: the sum below.
+  }
+  return given !== null && /^\d{1,7}$/.test(given) ? Number(given) : offset + limit;
+}
+
+/**
  * One page of an offset-paged Spotify list, normalized, with the next page's offset wrapped in
  * an opaque cursor (null on the last page).
  */
@@ -29,6 +44,5 @@ export async function offsetPage(
     .filter((e) => e !== null && typeof e === 'object')
     .map(normalize)
     .filter((i): i is NormalizedItem => i !== null);
-  const nextOffset = offset + limit;
-  return { items, next_cursor: page.next ? encodeCursor(String(nextOffset)) : null, total: page.total ?? null };
+  return { items, next_cursor: page.next ? encodeCursor(String(nextOffset(page.next, offset, limit))) : null, total: page.total ?? null };
 }
