@@ -24,7 +24,15 @@ export function audiusAnswer({ method, url, token }) {
   const acting = url.searchParams.get('user_id') ?? me;
   const path = url.pathname;
   if (path === '/me') return { json: { data: { ...audiusUser(me), handle: token.user.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 30), name: token.user } } };
-  if (path === '/users' && method === 'GET') return { json: { data: url.searchParams.getAll('id').filter((id) => !isUnknown('audius', id)).map((id) => userOf(id, acting)) } };
+  if (path === '/users' && method === 'GET')
+    return {
+      json: {
+        data: url.searchParams
+          .getAll('id')
+          .filter((id) => !isUnknown('audius', id))
+          .map((id) => userOf(id, acting)),
+      },
+    };
   if (path === '/tracks' || path === '/playlists') {
     const kind = KINDS[path.slice(1)];
     const ids = url.searchParams.getAll('id').filter((id) => !isUnknown('audius', id));
@@ -57,9 +65,14 @@ export function audiusAnswer({ method, url, token }) {
     const [, id, which] = m;
     const ids =
       which === 'following'
-        ? relation('audius', id, 'follows').list(['user']).map((e) => e.id)
+        ? relation('audius', id, 'follows')
+            .list(['user'])
+            .map((e) => e.id)
         : [...new Set([...followersOf('audius', 'user', id).map((f) => f.id), ...seededFollowers('audius', id)])];
-    return page(url, ids.map((uid) => userOf(uid, acting)));
+    return page(
+      url,
+      ids.map((uid) => userOf(uid, acting)),
+    );
   }
   m = /^\/users\/([^/]+)\/library\/(tracks|albums|playlists)$/.exec(path);
   if (m) {
@@ -67,9 +80,14 @@ export function audiusAnswer({ method, url, token }) {
     // A favorite of a collection does not say album or playlist: each list shows the
     // collections the catalogue knows as its kind, and ids it does not know in both.
     const fits = (id) => kind === 'track' || collectionKind(id) === null || collectionKind(id) === m[2].slice(0, -1);
-    const entries = relation('audius', m[1], 'saved').list([kind]).filter((e) => fits(e.id));
+    const entries = relation('audius', m[1], 'saved')
+      .list([kind])
+      .filter((e) => fits(e.id));
     const item_type = kind;
-    return page(url, entries.map((e) => ({ timestamp: e.at, item_type, class: `${kind === 'track' ? 'track' : 'collection'}_activity_full`, item: audiusItem(kind, e.id) })));
+    return page(
+      url,
+      entries.map((e) => ({ timestamp: e.at, item_type, class: `${kind === 'track' ? 'track' : 'collection'}_activity_full`, item: audiusItem(kind, e.id) })),
+    );
   }
   return undefined;
 }

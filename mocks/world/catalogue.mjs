@@ -36,9 +36,9 @@ const SPOTIFY = {
 
 /** X users: id → [username, name, protected?]. `@XDevelopers` is the contracts' example. */
 const X_USERS = {
-  '2244994945': ['XDevelopers', 'X Developers'],
-  '783214': ['XPlatform', 'X Platform'],
-  '1111111111': ['quiet_ferries', 'Quiet Ferries (protected)', true],
+  2244994945: ['XDevelopers', 'X Developers'],
+  783214: ['XPlatform', 'X Platform'],
+  1111111111: ['quiet_ferries', 'Quiet Ferries (protected)', true],
   '1601726151726440448': ['midnightferries', 'The Midnight Ferries'],
   '1400000000000000001': ['junovale', 'Juno Vale'],
   '1400000000000000002': ['coralstatic', 'Coral Static'],
@@ -46,7 +46,12 @@ const X_USERS = {
 
 /** Audius users (id → [handle, name]), tracks and playlists (id → title). */
 const AUDIUS = {
-  user: { nlGNe: ['rayjacobson', 'Ray Jacobsen'], '7eP5n': ['sk_waves', 'SK Waves'], eYZmn: ['demo_listener', 'Demo Listener'], Wk0Ld: ['adalumen', 'Ada Lumen'] },
+  user: {
+    nlGNe: ['rayjacobson', 'Ray Jacobsen'],
+    '7eP5n': ['sk_waves', 'SK Waves'],
+    eYZmn: ['demo_listener', 'Demo Listener'],
+    Wk0Ld: ['adalumen', 'Ada Lumen'],
+  },
   track: { D7KyD: 'Tidal Drift', Lq7Xb: 'Night Bus', mDPn2: 'Salt and Static' },
   playlist: { DOPRl: 'Drift Sessions', xk3Qm: 'Late Mixes' },
   album: { Ppl4X: 'Coastline', Ab9Zq: 'Night Bus EP' },
@@ -74,11 +79,26 @@ const image = (provider, id) => `https://images.sandbox.crossfollow.invalid/${pr
 /** A Spotify object of `type`, as the Web API shapes it. */
 export function spotifyObject(type, id, extra = {}) {
   const name = SPOTIFY[type]?.[id] ?? generatedName(type, id);
-  const base = { id, type, uri: `spotify:${type}:${id}`, href: `https://api.spotify.com/v1/${type}s/${id}`, external_urls: { spotify: `https://open.spotify.com/${type}/${id}` } };
+  const base = {
+    id,
+    type,
+    uri: `spotify:${type}:${id}`,
+    href: `https://api.spotify.com/v1/${type}s/${id}`,
+    external_urls: { spotify: `https://open.spotify.com/${type}/${id}` },
+  };
   const images = [{ url: image('spotify', id), height: 640, width: 640 }];
   if (type === 'user') return { ...base, display_name: name, followers: { href: null, total: Number(hash64(id) % 500n) }, images, ...extra };
   if (type === 'track') return { ...base, name, album: { images }, ...extra };
-  if (type === 'artist') return { ...base, name, genres: ['sandbox pop'], popularity: Number(hash64(id) % 100n), followers: { href: null, total: Number(hash64(id) % 100000n) }, images, ...extra };
+  if (type === 'artist')
+    return {
+      ...base,
+      name,
+      genres: ['sandbox pop'],
+      popularity: Number(hash64(id) % 100n),
+      followers: { href: null, total: Number(hash64(id) % 100000n) },
+      images,
+      ...extra,
+    };
   return { ...base, name, images, ...extra };
 }
 

@@ -1,8 +1,9 @@
 // Spotify's Web API over the sandbox world: follows (artists, users, playlists) and saved items
 // (tracks, albums, episodes, shows, audiobooks), by either endpoint family, with Spotify's paging:
 // followed artists by `after` cursor (artist id order), everything else by offset, newest first.
-import { base62, providerIdOf } from './identity.mjs';
+
 import { byCode, isUnknown, ownedPlaylists, spotifyCatalogue, spotifyObject } from './catalogue.mjs';
+import { base62, providerIdOf } from './identity.mjs';
 import { relation } from './state.mjs';
 
 const SAVED_TYPES = ['track', 'album', 'episode', 'show', 'audiobook'];
@@ -51,7 +52,15 @@ function offsetPage(url, all, total = all.length) {
   };
   const items = typeof all === 'function' ? all(offset, Math.min(limit, Math.max(0, total - offset))) : all.slice(offset, offset + limit);
   return {
-    json: { href: at(offset), limit, offset, total, items, next: offset + limit < total ? at(offset + limit) : null, previous: offset > 0 ? at(Math.max(0, offset - limit)) : null },
+    json: {
+      href: at(offset),
+      limit,
+      offset,
+      total,
+      items,
+      next: offset + limit < total ? at(offset + limit) : null,
+      previous: offset > 0 ? at(Math.max(0, offset - limit)) : null,
+    },
   };
 }
 
@@ -83,9 +92,17 @@ function followedArtists(me, url) {
 }
 
 function saved(me, type, url, huge) {
-  if (huge) return offsetPage(url, (offset, n) => Array.from({ length: n }, (_, i) => ({ added_at: '2026-01-01T00:00:00Z', [type]: spotifyObject(type, base62(`huge:${offset + i}`, 22)) })), 100000);
+  if (huge)
+    return offsetPage(
+      url,
+      (offset, n) => Array.from({ length: n }, (_, i) => ({ added_at: '2026-01-01T00:00:00Z', [type]: spotifyObject(type, base62(`huge:${offset + i}`, 22)) })),
+      100000,
+    );
   const entries = relation('spotify', me, 'saved').list([type]);
-  return offsetPage(url, entries.map((e) => ({ added_at: e.at, [type]: spotifyObject(type, e.id) })));
+  return offsetPage(
+    url,
+    entries.map((e) => ({ added_at: e.at, [type]: spotifyObject(type, e.id) })),
+  );
 }
 
 function myPlaylists(me, url) {
@@ -126,9 +143,18 @@ export function spotifyAnswer({ method, url, json: body, token }) {
   if (path === '/me/following') {
     if (method === 'GET') return followedArtists(me, url);
     const type = url.searchParams.get('type');
-    return write(me, method, idsOf(url, body).map((id) => [type, id]), now);
+    return write(
+      me,
+      method,
+      idsOf(url, body).map((id) => [type, id]),
+      now,
+    );
   }
-  if (path === '/me/following/contains') return check(me, idsOf(url, null).map((id) => [url.searchParams.get('type'), id]));
+  if (path === '/me/following/contains')
+    return check(
+      me,
+      idsOf(url, null).map((id) => [url.searchParams.get('type'), id]),
+    );
   m = /^\/playlists\/([^/]+)\/followers(\/contains)?$/.exec(path);
   if (m) return m[2] ? check(me, [['playlist', m[1]]]) : write(me, method, [['playlist', m[1]]], now);
   if (path === '/me/library' || path === '/me/library/contains') {
@@ -139,17 +165,37 @@ export function spotifyAnswer({ method, url, json: body, token }) {
   if (path === '/me/top/artists' || path === '/me/top/tracks') {
     const type = path.endsWith('artists') ? 'artist' : 'track';
     // What the user follows or saved comes first, then the catalogue's, so the list is never empty.
-    const mine = relation('spotify', me, type === 'artist' ? 'follows' : 'saved').list([type]).map((e) => e.id);
+    const mine = relation('spotify', me, type === 'artist' ? 'follows' : 'saved')
+      .list([type])
+      .map((e) => e.id);
     const ids = [...new Set([...mine, ...spotifyCatalogue(type)])];
-    return offsetPage(url, ids.map((id) => spotifyObject(type, id)));
+    return offsetPage(
+      url,
+      ids.map((id) => spotifyObject(type, id)),
+    );
   }
   const listPath = path.replace(/\/contains$/, '');
   const type = PER_TYPE[listPath];
   if (type) {
-    if (path.endsWith('/contains')) return check(me, idsOf(url, null).map((id) => [type, id]));
+    if (path.endsWith('/contains'))
+      return check(
+        me,
+        idsOf(url, null).map((id) => [type, id]),
+      );
     if (method === 'GET') return saved(me, type, url, token.value.startsWith('huge'));
-    if (Array.isArray(body?.timestamped_ids)) return write(me, method, body.timestamped_ids.map((t) => [type, t.id, new Date(t.added_at).toISOString()]), now);
-    return write(me, method, idsOf(url, body).map((id) => [type, id]), now);
+    if (Array.isArray(body?.timestamped_ids))
+      return write(
+        me,
+        method,
+        body.timestamped_ids.map((t) => [type, t.id, new Date(t.added_at).toISOString()]),
+        now,
+      );
+    return write(
+      me,
+      method,
+      idsOf(url, body).map((id) => [type, id]),
+      now,
+    );
   }
   return undefined;
 }

@@ -6,11 +6,10 @@
 const worlds = new Map();
 
 function worldOf(provider, userId) {
-  let byUser = worlds.get(provider);
-  if (!byUser) worlds.set(provider, (byUser = new Map()));
-  let world = byUser.get(userId);
-  if (!world) byUser.set(userId, (world = { user: userId, follows: new Map(), saved: new Map(), pending: new Map() }));
-  return world;
+  if (!worlds.has(provider)) worlds.set(provider, new Map());
+  const byUser = worlds.get(provider);
+  if (!byUser.has(userId)) byUser.set(userId, { user: userId, follows: new Map(), saved: new Map(), pending: new Map() });
+  return byUser.get(userId);
 }
 
 const keyOf = (type, id) => `${type}:${id}`;

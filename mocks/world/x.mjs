@@ -52,24 +52,45 @@ export function xAnswer({ method, url, json: body, token }) {
     const ids = (url.searchParams.get('ids') ?? '').split(',');
     const known = ids.filter((id) => !isUnknown('x', id));
     const missing = ids.filter((id) => isUnknown('x', id));
-    return { json: { ...(known.length ? { data: known.map((id) => user(id, me, fields)) } : {}), ...(missing.length ? { errors: missing.map(NOT_FOUND) } : {}) } };
+    return {
+      json: { ...(known.length ? { data: known.map((id) => user(id, me, fields)) } : {}), ...(missing.length ? { errors: missing.map(NOT_FOUND) } : {}) },
+    };
   }
   let m = /^\/2\/users\/by\/username\/([^/]+)$/.exec(path);
   if (m) {
     const id = xIdOfUsername(decodeURIComponent(m[1]));
-    return id ? { json: { data: user(id, me, fields) } } : { json: { errors: [{ ...NOT_FOUND(m[1]), parameter: 'username', detail: `Could not find user with username: [${m[1]}].` }] } };
+    return id
+      ? { json: { data: user(id, me, fields) } }
+      : { json: { errors: [{ ...NOT_FOUND(m[1]), parameter: 'username', detail: `Could not find user with username: [${m[1]}].` }] } };
   }
   m = /^\/2\/users\/(\d+)\/(following|followers)$/.exec(path);
   if (m && method === 'GET') {
     const [, id, which] = m;
-    if (which === 'following') return page(url, relation('x', id, 'follows').list(['user']).map((e) => e.id), me, fields);
+    if (which === 'following')
+      return page(
+        url,
+        relation('x', id, 'follows')
+          .list(['user'])
+          .map((e) => e.id),
+        me,
+        fields,
+      );
     const made = followersOf('x', 'user', id).map((f) => f.id);
     return page(url, [...new Set([...made, ...seededFollowers('x', id)])], me, fields);
   }
   if (m && method === 'POST') {
     if (m[1] !== me) return forbidden();
     const target = body?.target_user_id;
-    if (isUnknown('x', target)) return { status: 404, json: { title: 'Not Found Error', type: 'https://api.x.com/2/problems/resource-not-found', status: 404, detail: `Could not find user with id: [${target}].` } };
+    if (isUnknown('x', target))
+      return {
+        status: 404,
+        json: {
+          title: 'Not Found Error',
+          type: 'https://api.x.com/2/problems/resource-not-found',
+          status: 404,
+          detail: `Could not find user with id: [${target}].`,
+        },
+      };
     if (relation('x', me, 'follows').has('user', target)) return { json: { data: { following: true, pending_follow: false } } };
     if (xUser(target).protected) {
       relation('x', me, 'pending').add('user', target);
@@ -88,4 +109,7 @@ export function xAnswer({ method, url, json: body, token }) {
   return undefined;
 }
 
-const forbidden = () => ({ status: 403, json: { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'You can only follow and unfollow as the authenticated user.' } });
+const forbidden = () => ({
+  status: 403,
+  json: { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'You can only follow and unfollow as the authenticated user.' },
+});

@@ -1,7 +1,7 @@
 import { createExecutionContext, env } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../src/providers/cursor';
-import { call, connect, newApp, unique } from '../support/helpers';
+import { call, connect, newApp, spotifyIds, unique } from '../support/helpers';
 // The scanned entry (secret scan), called with a changed env.
 import worker from '../support/scanned-worker';
 
@@ -99,6 +99,7 @@ describe('a page whose paging does not move', () => {
   it('a list that pages normally has no warnings', async () => {
     const { key } = await newApp();
     await connect(key, 'fine');
+    await call(key, 'PUT', '/v1/users/fine/spotify/library', { type: 'track', ids: spotifyIds(60) });
     const page = (await (await call(key, 'GET', '/v1/users/fine/spotify/library?type=track&limit=50')).json()) as Page;
     expect(page.next_cursor).not.toBeNull();
     expect(page).not.toHaveProperty('warnings');

@@ -84,7 +84,7 @@ describe('X follows', () => {
   });
 
   it('does what fits the 50-per-15-minutes budget and defers the rest with Retry-After', async () => {
-    const { key, ME, calls } = await setup({ knownId: true });
+    const { key, calls } = await setup({ knownId: true });
     const targets = ids(60);
     const res = await call(key, 'PUT', '/v1/users/xu/x/follows', { type: 'user', ids: targets });
     expect(res.status).toBe(200);

@@ -1,9 +1,9 @@
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { inject } from 'vitest';
-import { registerAppKey } from '../../src/auth/apps';
-import { vaultFor } from '../../src/tokens/access';
 // @ts-expect-error plain JavaScript shared with the mocks
 import { userOfToken } from '../../mocks/world/identity.mjs';
+import { registerAppKey } from '../../src/auth/apps';
+import { vaultFor } from '../../src/tokens/access';
 
 export const BASE = 'http://crossfollow.test';
 
