@@ -44,6 +44,11 @@ export function failureOf(label: string, response: Response, json: unknown, atte
       problem: problemBody(409, 'reauth-required', `${said} even with a freshly refreshed token; connect the user again.`, { upstream_status: status }),
     };
   }
+  if (status === 404) {
+    // The provider does not have it (an id that does not exist, a deleted account): that item's
+    // outcome, not crossfollow's or the provider's fault; retrying will not help.
+    return { ok: false, problem: problemBody(404, 'target-not-found', `${said}: it has no such item; check the id.`, { upstream_status: status }) };
+  }
   const hint = status === 403 ? ' The token may lack a scope this operation needs; reconnect with the scopes in the README.' : '';
   return { ok: false, problem: problemBody(502, 'upstream-error', `${said}.${hint}`, { upstream_status: status }) };
 }

@@ -1,0 +1,148 @@
+// A user's stories through the worker against the sandbox (mocks/world/): what is followed is
+// followed, what is unfollowed is gone, and every list pages to its end, on each provider.
+import { describe, expect, it } from 'vitest';
+import { call, connect, mockWorld, newApp, spotifyIds } from '../support/helpers';
+
+type Provider = 'spotify' | 'x' | 'audius';
+type Batch = { results: { id: string; status: string; following?: boolean }[]; summary: Record<string, number> };
+type Page = { items: { id: string; type: string; name: string; added_at?: string }[]; next_cursor: string | null };
+
+async function fan(provider: Provider) {
+  const { key } = await newApp();
+  const token = await connect(key, 'fan', {}, provider);
+  const raw = (method: string, path: string, body?: unknown) => call(key, method, `/v1/users/fan/${provider}${path}`, body);
+  const send = async (method: string, path: string, body?: unknown) => {
+    const res = await raw(method, path, body);
+    expect(res.status, `${method} ${path}`).toBe(200);
+    return res;
+  };
+  const json = async <T>(method: string, path: string, body?: unknown) => (await (await send(method, path, body)).json()) as T;
+  /** Every page by cursor, guarded: a list that does not end fails the test instead of hanging it. */
+  const walk = async (path: string, limit: number) => {
+    const seen: Page['items'] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; ; pages++) {
+      expect(pages, `${path} ends`).toBeLessThan(500);
+      const page: Page = await json<Page>('GET', `${path}${path.includes('?') ? '&' : '?'}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items);
+      if (!page.next_cursor) return seen;
+      cursor = page.next_cursor;
+    }
+  };
+  const stream = async (path: string) => {
+    const lines = (await (await send('GET', `${path}${path.includes('?') ? '&' : '?'}all=1`)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    return { items: lines.slice(0, -1) as Page['items'], summary: lines.at(-1) };
+  };
+  return { raw, send, json, walk, stream, world: () => mockWorld(`${provider}-api` as 'spotify-api', token) };
+}
+
+const FOLLOW_TYPE = { spotify: 'artist', x: 'user', audius: 'user' } as const;
+/** Three ids of each provider's catalogue, none of them a protected X account. */
+const THREE = {
+  spotify: ['0TnOYISbd1XYRBk9myaseg', '6sFIWsNpZYqfjUpaCgueju', '2CIMQHirSU0MQqyYHq0eOx'],
+  x: ['2244994945', '783214', '1400000000000000001'],
+  audius: ['nlGNe', '7eP5n', 'Wk0Ld'],
+};
+
+describe.each(['spotify', 'x', 'audius'] as const)('%s: follow, unfollow, check, list to the end', (provider) => {
+  it('follow 3 → unfollow 1 → contains → every page by cursor → all=1 done', async () => {
+    const f = await fan(provider);
+    const type = FOLLOW_TYPE[provider];
+    const [a, b, c] = THREE[provider] as [string, string, string];
+    expect((await f.json<Batch>('PUT', '/follows', { type, ids: [a, b, c] })).summary.done).toBe(3);
+    expect((await f.json<Batch>('DELETE', '/follows', { type, ids: [b] })).summary.done).toBe(1);
+    const check = await f.json<Batch>('POST', '/follows/contains', { type, ids: [a, b, c] });
+    expect(check.results.map((r) => r.following)).toEqual([true, false, true]);
+    const listed = await f.walk(`/follows?type=${type}`, 1);
+    expect(listed.map((i) => i.id).sort()).toEqual([a, c].sort());
+    expect(listed.every((i) => i.type === type && i.name.length > 0)).toBe(true);
+    const all = await f.stream(`/follows?type=${type}`);
+    expect(all.summary).toEqual({ done: true, count: 2, next_cursor: null });
+    expect(all.items.map((i) => i.id)).toEqual(listed.map((i) => i.id));
+  });
+});
+
+describe.each(['spotify', 'audius'] as const)('%s: 250 follows, paged to the end', (provider) => {
+  it('lists all 250 exactly once, by cursor and with all=1', async () => {
+    const f = await fan(provider);
+    const type = FOLLOW_TYPE[provider];
+    const ids = provider === 'spotify' ? spotifyIds(250) : Array.from({ length: 250 }, (_, i) => `f${String(i).padStart(4, '0')}`);
+    expect((await f.json<Batch>('PUT', '/follows', { type, ids })).summary.done).toBe(250);
+    const listed = (await f.walk(`/follows?type=${type}`, 40)).map((i) => i.id);
+    expect(listed).toHaveLength(250);
+    expect(new Set(listed)).toEqual(new Set(ids));
+    const all = await f.stream(`/follows?type=${type}`);
+    expect(all.summary).toEqual({ done: true, count: 250, next_cursor: null });
+  });
+});
+
+describe('x: a budget of follows, paged to the end', () => {
+  it('follows 45 (inside the 50-per-15-minutes budget) and lists them newest first, each once', async () => {
+    const f = await fan('x');
+    const ids = Array.from({ length: 45 }, (_, i) => String(5000 + i));
+    for (const id of ids) await f.send('PUT', '/follows', { type: 'user', ids: [id] });
+    const listed = (await f.walk('/follows?type=user', 10)).map((i) => i.id);
+    expect(listed).toEqual([...ids].reverse());
+    expect((await f.stream('/follows?type=user')).summary).toEqual({ done: true, count: 45, next_cursor: null });
+  });
+
+  it('a protected account stays pending: not following, not listed, until it is withdrawn', async () => {
+    const f = await fan('x');
+    const result = await f.json<Batch>('PUT', '/follows', { type: 'user', ids: ['1111111111'] });
+    expect(result.results[0]!.status).toBe('pending');
+    expect((await f.json<Batch>('POST', '/follows/contains', { type: 'user', ids: ['1111111111'] })).results[0]!.following).toBe(false);
+    expect(await f.walk('/follows?type=user', 10)).toEqual([]);
+    expect((await f.world()).pending.map((p) => p.id)).toEqual(['1111111111']);
+    await f.send('DELETE', '/follows', { type: 'user', ids: ['1111111111'] });
+    expect((await f.world()).pending).toEqual([]);
+  });
+});
+
+describe('spotify: save by type and by URI, check, list, remove', () => {
+  it('a track by type and an album by URI: saved, checked, listed newest first, removed', async () => {
+    const f = await fan('spotify');
+    const [track, album] = spotifyIds(2) as [string, string];
+    await f.send('PUT', '/library', { type: 'track', ids: [track] });
+    await f.send('PUT', '/library', { uris: [`spotify:album:${album}`] });
+    const check = await f.json<Batch>('POST', '/library/contains', { uris: [`spotify:track:${track}`, `spotify:album:${album}`, `spotify:album:${track}`] });
+    expect(check.results.map((r) => r.following)).toEqual([true, true, false]);
+    expect((await f.walk('/library?type=track', 10)).map((i) => i.id)).toEqual([track]);
+    const albums = await f.walk('/library?type=album', 10);
+    expect(albums.map((i) => i.id)).toEqual([album]);
+    expect(Date.parse(albums[0]!.added_at!)).toBeGreaterThan(Date.now() - 60_000);
+    await f.send('DELETE', '/library', { type: 'track', ids: [track] });
+    await f.send('DELETE', '/library', { uris: [`spotify:album:${album}`] });
+    expect(await f.walk('/library?type=track', 10)).toEqual([]);
+    expect(await f.walk('/library?type=album', 10)).toEqual([]);
+    expect((await f.world()).saved).toEqual([]);
+  });
+
+  it('an id the provider does not have fails as not found, the rest of the request still answered', async () => {
+    const f = await fan('spotify');
+    const unknown = 'unknown000000000000000';
+    const res = await f.raw('PUT', '/follows', { type: 'artist', ids: [unknown] });
+    const body = (await res.json()) as { results: { id: string; status: string; problem?: { status: number; type: string } }[] };
+    expect(body.results[0]).toMatchObject({ id: unknown, status: 'failed', problem: { status: 404, type: 'urn:crossfollow:problem:target-not-found' } });
+    expect((await f.world()).follows).toEqual([]);
+  });
+});
+
+describe('audius: save by type, check, list, remove', () => {
+  it('a track and an album: each answers a transaction hash, is checked, listed and removed', async () => {
+    const f = await fan('audius');
+    for (const [type, id] of [
+      ['track', 'Lq7Xb'],
+      ['album', 'Ppl4X'],
+    ] as const) {
+      const saved = await f.json<{ results: { status: string; transaction_hash?: string }[] }>('PUT', '/library', { type, ids: [id] });
+      expect(saved.results[0]).toMatchObject({ status: 'done', transaction_hash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+      expect((await f.json<Batch>('POST', '/library/contains', { type, ids: [id, 'Zz9'] })).results.map((r) => r.following)).toEqual([true, false]);
+      expect((await f.walk(`/library?type=${type}`, 10)).map((i) => i.id)).toEqual([id]);
+      await f.send('DELETE', '/library', { type, ids: [id] });
+      expect(await f.walk(`/library?type=${type}`, 10)).toEqual([]);
+    }
+  });
+});
