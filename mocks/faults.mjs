@@ -3,7 +3,8 @@
 // without answering), `slow` (answer after 15 s), `wait<ms>` (answer 200 after that long),
 // `stuck` (a list page whose paging does not move) or `cycle` (a token list whose cursors go
 // round, A→B→A); see pageFor. Any other 200 answers `{}`. Calls are counted at `GET /__faults/<script>`.
-// `onDrop` is called as a connection is dropped (the test log expects workerd's report of it then).
+// `onDrop` is called as a connection is dropped (the test log expects workerd's report of it then);
+// `GET /__expect-drop` calls it too, for a test about to fail a connection elsewhere (a closed port).
 import { createServer } from 'node:http';
 
 /** X pagination tokens are 16-128 letters and digits; Spotify's `after` is an artist id (22). */
@@ -54,6 +55,11 @@ export function startFaults({ port = 0, host = '127.0.0.1', onDrop = () => {} } 
     for await (const _ of req);
     const [path, query = ''] = req.url.split('?');
     const [, script = '', ...rest] = path.split('/');
+    if (script === '__expect-drop') {
+      onDrop();
+      res.writeHead(204).end();
+      return;
+    }
     if (script === '__faults') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(seen.get(decodeURIComponent(rest.join('/'))) ?? []));
       return;

@@ -30,6 +30,10 @@ const RULES: Rule[] = [
     line: /^uncaught exception; exception = workerd\/jsg\/[^\n]*: disconnected: jsg\.Error: Network connection lost\.\n(?:stack: [^\n]*\n)?/gm,
     when: dropExpected,
   },
+  // An event delivered to a port nothing listens on (test/contract/events.test.ts announces it
+  // through the fault server's `/__expect-drop`): workerd reports the refused connect, then the
+  // lost connection above, though the consumer catches the fetch's rejection and logs it itself.
+  { line: /^exception = kj\/async-io-unix\.c\+\+:\d+: disconnected: connect\(\): Connection refused\n(?:stack: [^\n]*\n)?/gm, when: dropExpected },
 ];
 
 function dropExpected(): boolean {
