@@ -53,7 +53,10 @@ function workerdCpuMs(root) {
  */
 export async function startWorker(vars, script) {
   const port = await freePort();
-  const all = script ? {} : { ...LOCAL_VARS, ...vars };
+  // No receiver runs beside the bench: without DEMO_WEBHOOK_URL the demo app gets no webhook_url,
+  // so no event delivery (or its retries) runs alongside what is measured.
+  const { DEMO_WEBHOOK_URL: _none, ...local } = LOCAL_VARS;
+  const all = script ? {} : { ...local, ...vars };
   const args = [
     'dev',
     // crossfollow through its dev entry, as `npm start` runs it (the demo seeding lives there).

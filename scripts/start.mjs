@@ -1,17 +1,15 @@
-// `npm start`: the upstream mocks, then `wrangler dev` of src/dev/entry.ts (the worker plus the
-// local demo seeding) on 127.0.0.1:$PORT (8787) against them, in local demo mode. Ctrl-C stops
-// both; concurrently signals every child it started.
+// `npm start`: the upstream mocks and the event receiver, then `wrangler dev` of src/dev/entry.ts
+// (the worker plus the local demo seeding) on 127.0.0.1:$PORT (8787) against them, in local demo
+// mode. Ctrl-C stops both; concurrently signals every child it started.
 // PORT, MOCKS_PORT and PERSIST_DIR (wrangler's local state) can be set in the environment.
 import concurrently from 'concurrently';
-import { LOCAL_VARS, MOCK_PORTS, PORT, WRANGLER_ENV } from './local-env.mjs';
+import { LOCAL_VARS, MOCK_PORTS, PORT, RECEIVER_PORT, WRANGLER_ENV } from './local-env.mjs';
 
 const vars = Object.entries(LOCAL_VARS)
   .map(([k, v]) => `--var ${k}:${v}`)
   .join(' ');
 const persist = process.env.PERSIST_DIR ? ` --persist-to ${process.env.PERSIST_DIR}` : '';
-const waitFor = Object.values(MOCK_PORTS)
-  .map((p) => `tcp:127.0.0.1:${p}`)
-  .join(' ');
+const waitFor = [...Object.values(MOCK_PORTS), RECEIVER_PORT].map((p) => `tcp:127.0.0.1:${p}`).join(' ');
 const { result } = concurrently(
   [
     { name: 'mocks', command: 'node mocks/serve.mjs', prefixColor: 'blue' },

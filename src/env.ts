@@ -30,12 +30,17 @@ export interface Env {
   AUDIUS_API_KEY?: string;
   PUBLIC_URL?: string;
   X_AUTHORIZE_URL: string;
-  /** Read only by the dev entry (src/dev.ts), which a deployment never runs. */
+  /** Read only by the dev entry (src/dev/entry.ts), which a deployment never runs. */
   CROSSFOLLOW_TEST_PREFER?: string;
   /** Set per request by the dev entry from `x-test-prefer`; production never has it. */
   UPSTREAM_PREFER?: string;
   /** Read only by the dev entry: `npm start` seeds the demo app and user. */
   CROSSFOLLOW_LOCAL_DEMO?: string;
+  /**
+   * Read only by the dev entry (src/dev/demo.ts), never through configOf, so a deployed bundle
+   * does not name it: in demo mode, where the demo app's events go until a user sets webhook_url.
+   */
+  DEMO_WEBHOOK_URL?: string;
 }
 
 export type AppVariables = { appId: string };

@@ -57,6 +57,11 @@ export async function readSettings(env: Env, app: string): Promise<AppSettings> 
   return settings;
 }
 
+/** Whether the app has settings at all (readSettings answers empty ones for an app that has none). */
+export async function hasSettings(env: Env, app: string): Promise<boolean> {
+  return (await env.APPS.get(key(app))) !== null;
+}
+
 export async function writeSettings(env: Env, app: string, settings: AppSettings): Promise<void> {
   const ring = await keyringFrom(configOf(env).tokenKeys);
   const seal = (list: string[], kind: 'event' | 'action') => Promise.all(list.map((s) => encrypt(ring, s, aad(app, kind))));

@@ -1,4 +1,5 @@
 import { registerAppKey } from '../auth/apps';
+import { hasSettings, newWebhookSecret, writeSettings } from '../auth/settings';
 import { configOf } from '../config';
 import type { Env } from '../env';
 import { PROVIDERS } from '../providers/names';
@@ -31,10 +32,26 @@ export function isLocalDemo(env: Env): boolean {
   return env.CROSSFOLLOW_LOCAL_DEMO === 'on' && [spotify.apiUrl, spotify.accountsUrl, x.apiUrl, audius.apiUrl].every((u) => LOOPBACK.test(u));
 }
 
-/** Seeds the demo app key and the demo user's connections once per isolate, where absent. */
+/**
+ * The demo app's events go to DEMO_WEBHOOK_URL (the mocks' receiver), but only for an app with no
+ * settings: whatever a user set (another URL, or null) stays. Events are signed, so an event
+ * secret is made here; nobody sees it (the receiver does not verify), and `rotate_event_secret`
+ * shows a new one. No action secret: the first PUT …/settings makes and shows that one.
+ */
+export async function seedDemoSettings(env: Env): Promise<void> {
+  if (!env.DEMO_WEBHOOK_URL || (await hasSettings(env, DEMO.app))) return;
+  const webhook_url = `${env.DEMO_WEBHOOK_URL}/events/${DEMO.app}`;
+  await writeSettings(env, DEMO.app, { return_to: [], webhook_url, event_secrets: [newWebhookSecret()], action_secrets: [] });
+}
+
+/**
+ * Seeds, once per isolate and each only where absent: the demo app key, the demo app's settings
+ * and the demo user's connections.
+ */
 export function seedDemo(env: Env): Promise<void> {
   seeded ??= (async () => {
     await registerAppKey(env.APPS, DEMO.apiKey, DEMO.app, 'crossfollow local demo');
+    await seedDemoSettings(env);
     for (const provider of PROVIDERS) {
       const id = { app: DEMO.app, user: DEMO.user, provider };
       const vault = vaultFor(env, id);

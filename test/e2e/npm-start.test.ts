@@ -63,7 +63,7 @@ async function portFree(port: number): Promise<boolean> {
 async function pickPorts(): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 10_000);
-    const wanted = [base, base + 10, base + 11, base + 12, base + 13];
+    const wanted = [base, base + 10, base + 11, base + 12, base + 13, base + 14]; // API, four mocks, the event receiver
     const free = await Promise.all(wanted.map(portFree));
     if (free.every(Boolean)) {
       PORT = base;
@@ -196,6 +196,25 @@ describe('npm start', () => {
     }
   });
 
+  it("delivers the demo app's events to the mocks' receiver, and prints each in its output", async () => {
+    const res = await fetch(`${api}/v1/users/e2e-events/connections/spotify`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer demo-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ access_token: 'e2e-access', refresh_token: 'e2e-refresh' }),
+    });
+    expect(res.status).toBe(201);
+    type Delivery = { headers: Record<string, string>; body: string; answered: number };
+    let mine: Delivery | undefined;
+    for (let i = 0; i < 60 && !mine; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const got = (await (await fetch(`http://127.0.0.1:${MOCKS_PORT + 4}/__receiver/demo-app`)).json()) as Delivery[];
+      mine = got.find((d) => (JSON.parse(d.body) as { data: { user?: string } }).data.user === 'e2e-events');
+    }
+    expect(mine, output).toBeDefined();
+    expect(JSON.parse(mine!.body)).toMatchObject({ type: 'connection.created', data: { provider: 'spotify', via: 'import' } });
+    expect(output).toContain(`[mocks] event connection.created ${mine!.headers['webhook-id']} → /events/demo-app 204`);
+  });
+
   it('lets the operator create a key with the local ADMIN_TOKEN', async () => {
     const res = await fetch(`${api}/admin/apps`, {
       method: 'POST',
@@ -221,6 +240,6 @@ describe('npm start', () => {
     }
     expect(await portOpen(PORT)).toBe(false);
     expect(await portOpen(MOCKS_PORT)).toBe(false);
-    for (const offset of [1, 2, 3]) expect(await portOpen(MOCKS_PORT + offset)).toBe(false);
+    for (const offset of [1, 2, 3, 4]) expect(await portOpen(MOCKS_PORT + offset)).toBe(false);
   });
 });
