@@ -75,6 +75,26 @@ async function pickPorts(): Promise<void> {
   throw new Error('no free ports for npm start');
 }
 
+/**
+ * Runs the first `sh` block after `heading` in a markdown file with bash, against this npm start.
+ * Each curl also reports its status on stderr, so a pipe (`| tail -n 1`) still sees only the body.
+ */
+async function runShellBlock(file: string, heading: string) {
+  const text = readFileSync(join(root, file), 'utf8');
+  const block = text.slice(text.indexOf(heading)).match(/```sh\n([\s\S]*?)```/)![1]!;
+  const script = `curl() { command curl -sS -w '%{stderr}STATUS %{http_code}\\n' "$@"; }\n${block}`;
+  const run = spawn('bash', ['-c', script], { cwd: root, env: { ...process.env, PORT: String(PORT), MOCKS_PORT: String(MOCKS_PORT) } });
+  let out = '';
+  let err = '';
+  run.stdout!.on('data', (d) => (out += d));
+  run.stderr!.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+  expect(code, err).toBe(0);
+  const statuses = [...err.matchAll(/STATUS (\d+)/g)].map((m) => Number(m[1]));
+  expect(statuses.length, err).toBe((block.match(/(^|;)\s*curl /gm) ?? []).length);
+  return { out, err, statuses };
+}
+
 beforeAll(async () => {
   await pickPorts();
   persist = mkdtempSync(join(tmpdir(), 'crossfollow-e2e-'));
@@ -213,6 +233,28 @@ describe('npm start', () => {
     expect(mine, output).toBeDefined();
     expect(JSON.parse(mine!.body)).toMatchObject({ type: 'connection.created', data: { provider: 'spotify', via: 'import' } });
     expect(output).toContain(`[mocks] event connection.created ${mine!.headers['webhook-id']} → /events/demo-app 204`);
+  });
+
+  it("runs the README's Try it block as written: every command succeeds, what is unfollowed is gone, every list ends", async () => {
+    const { out, err, statuses } = await runShellBlock('README.md', '## Try it');
+    expect(
+      statuses.every((s) => [200, 201, 204].includes(s)),
+      err,
+    ).toBe(true);
+    expect(out).toContain(
+      '[{"id":"0TnOYISbd1XYRBk9myaseg","status":"done","following":true},{"id":"2CIMQHirSU0MQqyYHq0eOx","status":"done","following":false}]',
+    );
+    expect(out).toMatch(/\{"done":true,"count":121,"next_cursor":null\}/);
+    expect(out).toContain('"id":"382ObEPsp2rxGrnsizN5TX"');
+    expect(out).toContain('"status":"pending"');
+  });
+
+  it("runs docs/sandbox.md's longer tour as written: every command answers 200", async () => {
+    const { err, statuses } = await runShellBlock('docs/sandbox.md', '## A longer tour');
+    expect(
+      statuses.every((s) => s === 200),
+      err,
+    ).toBe(true);
   });
 
   it('lets the operator create a key with the local ADMIN_TOKEN', async () => {
