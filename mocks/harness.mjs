@@ -25,7 +25,7 @@ export async function startMocks({ ports = {} } = {}) {
       Object.entries(UPSTREAMS).map(async ([name, { contract, envVar }]) => {
         const prism = await startPrismOnFreePort(contract);
         started.push(prism);
-        const proxy = await startProxy({ name, target: prism.url, port: ports[name] ?? 0 });
+        const proxy = await startProxy({ name, target: prism.url, contract, port: ports[name] ?? 0 });
         started.push({ stop: proxy.close });
         return { name, envVar, url: proxy.url, prismPid: prism.pid };
       }),

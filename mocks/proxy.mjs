@@ -4,14 +4,16 @@
 // and shows a user's world (`GET /__mock/state`), because the tests run inside workerd and
 // cannot share memory with this process.
 import { createServer } from 'node:http';
+import { answerChecker } from './answer-check.mjs';
 import { beforeForward, isTokenCall, rewriteHeaders, tokenAnswer } from './scenarios.mjs';
 import { mintCode } from './world/identity.mjs';
 import { stateControl, worldAnswer } from './world/index.mjs';
 
 const HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
-export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
+export function startProxy({ name, target, contract, port = 0, host = '127.0.0.1' }) {
   const calls = [];
+  const checkAnswer = contract ? answerChecker(contract) : () => [];
   const server = createServer(async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
@@ -41,6 +43,7 @@ export function startProxy({ name, target, port = 0, host = '127.0.0.1' }) {
     const found = violations ? JSON.parse(violations) : [];
     const answer = answerFor(name, req, body, upstream.status, text, found, Boolean(plan.prefer));
     const status = answer.status ?? upstream.status;
+    if (answer.json !== undefined) found.push(...checkAnswer(req.method, req.url.split('?')[0], status, answer.json));
     calls.push({
       startedAt,
       at: Date.now(),

@@ -1,7 +1,18 @@
 // A user's stories through the worker against the sandbox (mocks/world/): what is followed is
 // followed, what is unfollowed is gone, and every list pages to its end, on each provider.
-import { describe, expect, it } from 'vitest';
-import { call, connect, mockWorld, newApp, spotifyIds } from '../support/helpers';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { byToken, call, connect, mockCalls, mockWorld, newApp, spotifyIds } from '../support/helpers';
+
+const tokens: { provider: Provider; token: string }[] = [];
+
+// Prism checked every request these stories made, and the proxy every answer the world gave.
+afterAll(async () => {
+  for (const { provider, token } of tokens) {
+    const made = await mockCalls(`${provider}-api` as 'spotify-api', byToken(token));
+    expect(made.length).toBeGreaterThan(0);
+    expect(made.flatMap((c) => c.violations)).toEqual([]);
+  }
+});
 
 type Provider = 'spotify' | 'x' | 'audius';
 type Batch = { results: { id: string; status: string; following?: boolean }[]; summary: Record<string, number> };
@@ -10,6 +21,7 @@ type Page = { items: { id: string; type: string; name: string; added_at?: string
 async function fan(provider: Provider) {
   const { key } = await newApp();
   const token = await connect(key, 'fan', {}, provider);
+  tokens.push({ provider, token });
   const raw = (method: string, path: string, body?: unknown) => call(key, method, `/v1/users/fan/${provider}${path}`, body);
   const send = async (method: string, path: string, body?: unknown) => {
     const res = await raw(method, path, body);
@@ -144,5 +156,44 @@ describe('audius: save by type, check, list, remove', () => {
       await f.send('DELETE', '/library', { type, ids: [id] });
       expect(await f.walk(`/library?type=${type}`, 10)).toEqual([]);
     }
+  });
+});
+
+describe('spotify search by UPC and ISRC (for campaigns)', () => {
+  const search = async (q: string, type: string) => {
+    const res = await fetch(`${inject('mockUrls')['spotify-api']}/search?q=${encodeURIComponent(q)}&type=${type}`, {
+      headers: { authorization: 'Bearer s.search' },
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Record<string, { items: { id: string; type: string; external_ids?: Record<string, string> }[]; total: number }>;
+  };
+
+  it('finds an album made for any well-formed UPC, and a track for an ISRC, the same each time', async () => {
+    const album = (await search('upc:602445798029', 'album')).albums!;
+    expect(album.total).toBe(1);
+    expect(album.items[0]).toMatchObject({ type: 'album', external_ids: { upc: '602445798029' } });
+    expect((await search('upc:602445798029', 'album')).albums!.items[0]!.id).toBe(album.items[0]!.id);
+    const track = (await search('isrc:USUM72409273', 'track')).tracks!;
+    expect(track.items[0]).toMatchObject({ type: 'track', external_ids: { isrc: 'USUM72409273' } });
+  });
+
+  it('finds nothing for the documented unknown codes', async () => {
+    expect((await search('upc:000000000000', 'album')).albums).toMatchObject({ items: [], total: 0 });
+    expect((await search('isrc:XX0000000000', 'track')).tracks).toMatchObject({ items: [], total: 0 });
+  });
+});
+
+describe('the sandbox state routes', () => {
+  it("shows one user's world and forgets it on DELETE, leaving other users alone", async () => {
+    const a = await fan('spotify');
+    const b = await fan('spotify');
+    await a.send('PUT', '/follows', { type: 'artist', ids: [THREE.spotify[0]] });
+    await b.send('PUT', '/follows', { type: 'artist', ids: [THREE.spotify[1]] });
+    const before = await a.world();
+    expect(before.follows.map((f) => f.id)).toEqual([THREE.spotify[0]]);
+    const url = `${inject('mockUrls')['spotify-api']}/__mock/state?user=${encodeURIComponent(before.user)}`;
+    expect((await fetch(url, { method: 'DELETE' })).status).toBe(200);
+    expect((await a.world()).follows).toEqual([]);
+    expect((await b.world()).follows.map((f) => f.id)).toEqual([THREE.spotify[1]]);
   });
 });
