@@ -2,7 +2,7 @@
 // hash), bulk lookups with `does_current_user_follow` / `has_current_user_saved`, handles, and
 // following / followers / library lists by offset, newest first.
 import { audiusIdOfHandle, audiusItem, audiusUser, collectionKind, isUnknown, seededFollowers } from './catalogue.mjs';
-import { hash64, providerIdOf } from './identity.mjs';
+import { actAs, hash64, idOfToken } from './identity.mjs';
 import { followersOf, relation } from './state.mjs';
 
 const notFound = (what) => ({ status: 404, json: { error: `${what} not found` } });
@@ -20,7 +20,12 @@ function page(url, entries) {
 const KINDS = { tracks: 'track', playlists: 'playlist' };
 
 export function audiusAnswer({ method, url, token }) {
-  const me = providerIdOf('audius', token.user);
+  const write = method === 'POST' || method === 'DELETE';
+  // Writes name the acting user in `user_id`: the token's first one binds it (identity.mjs).
+  if (write && url.searchParams.get('user_id') && !actAs('audius', token.value, url.searchParams.get('user_id'))) {
+    return { status: 403, json: { error: 'forbidden: user_id is not the user this token belongs to' } };
+  }
+  const me = idOfToken('audius', token.value);
   const acting = url.searchParams.get('user_id') ?? me;
   const path = url.pathname;
   if (path === '/me') return { json: { data: { ...audiusUser(me), handle: token.user.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 30), name: token.user } } };
@@ -45,7 +50,6 @@ export function audiusAnswer({ method, url, token }) {
   }
   m = /^\/users\/([^/]+)\/follow$/.exec(path);
   if (m) {
-    if (acting !== me) return { status: 403, json: { error: 'forbidden: user_id is not the user this token belongs to' } };
     if (isUnknown('audius', m[1])) return notFound(`user ${m[1]}`);
     if (method === 'POST') relation('audius', me, 'follows').add('user', m[1]);
     else relation('audius', me, 'follows').remove('user', m[1]);
@@ -53,7 +57,6 @@ export function audiusAnswer({ method, url, token }) {
   }
   m = /^\/(tracks|playlists)\/([^/]+)\/favorites$/.exec(path);
   if (m) {
-    if (acting !== me) return { status: 403, json: { error: 'forbidden: user_id is not the user this token belongs to' } };
     const kind = KINDS[m[1]];
     if (isUnknown('audius', m[2])) return notFound(`${kind} ${m[2]}`);
     if (method === 'POST') relation('audius', me, 'saved').add(kind, m[2]);

@@ -58,3 +58,23 @@ export function providerIdOf(provider, user) {
   if (provider === 'x') return `1${(hash64(`x:${user}`) % 10n ** 17n).toString().padStart(17, '0')}`;
   return `u${base62(`audius:${user}`, 6)}`;
 }
+
+/**
+ * Tokens bound to the id they act as (X and Audius name the acting user in the path or
+ * `user_id`). A token's first such call binds it, so a connection imported with its own
+ * `provider_user_id`, or refreshed to a token of another sandbox user, keeps acting as the id the
+ * worker holds; a token that then acts as another id is refused, as the providers do.
+ */
+const bound = new Map();
+
+/** The id `token` acts as at `provider`: the one it is bound to, else its user's. */
+export function idOfToken(provider, token) {
+  return bound.get(`${provider} ${token}`) ?? providerIdOf(provider, userOfToken(token));
+}
+
+/** Binds `token` to `id` on its first acting call; false when it is bound to another id. */
+export function actAs(provider, token, id) {
+  const key = `${provider} ${token}`;
+  if (!bound.has(key)) bound.set(key, id);
+  return bound.get(key) === id;
+}

@@ -1,7 +1,7 @@
 // The sandbox world behind the mocks: Prism checks every request against the contract, then the
 // world answers it from what this provider user has done (see docs/sandbox.md, "The world").
 import { audiusAnswer } from './audius.mjs';
-import { providerIdOf, userOfToken } from './identity.mjs';
+import { idOfToken, providerIdOf, userOfToken } from './identity.mjs';
 import { spotifyAnswer } from './spotify.mjs';
 import { reset, snapshot } from './state.mjs';
 import { xAnswer } from './x.mjs';
@@ -33,7 +33,7 @@ function whoOf(upstream, url) {
   const user = token ? userOfToken(token) : url.searchParams.get('user');
   if (!user) return null;
   const provider = PROVIDER_OF[upstream];
-  return { provider, user, id: providerIdOf(provider, user) };
+  return { provider, user, id: token ? idOfToken(provider, token) : providerIdOf(provider, user) };
 }
 
 /** `GET /__mock/state?token=…|user=…` (one user's world), `DELETE` the same (forget it) or bare (forget all). */

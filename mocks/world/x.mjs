@@ -2,7 +2,7 @@
 // `following`), unfollow, user lookups with `connection_status`, and following/followers lists,
 // newest first, paged by X-style pagination tokens.
 import { isUnknown, seededFollowers, xIdOfUsername, xUser } from './catalogue.mjs';
-import { providerIdOf } from './identity.mjs';
+import { actAs, idOfToken } from './identity.mjs';
 import { followersOf, relation } from './state.mjs';
 
 const NOT_FOUND = (id) => ({
@@ -44,7 +44,10 @@ function page(url, ids, me, fields) {
 }
 
 export function xAnswer({ method, url, json: body, token }) {
-  const me = providerIdOf('x', token.user);
+  // The path names the acting user: the token's first such call binds it (identity.mjs).
+  const acting = /^\/2\/users\/(\d+)\/following(\/|$)/.exec(url.pathname)?.[1];
+  if (acting && method !== 'GET' && !actAs('x', token.value, acting)) return forbidden();
+  const me = idOfToken('x', token.value);
   const fields = (url.searchParams.get('user.fields') ?? '').split(',');
   const path = url.pathname;
   if (path === '/2/users/me') return { json: { data: { ...user(me, me, fields), name: token.user, username: token.user.replace(/\W/g, '_').slice(0, 15) } } };
@@ -79,7 +82,6 @@ export function xAnswer({ method, url, json: body, token }) {
     return page(url, [...new Set([...made, ...seededFollowers('x', id)])], me, fields);
   }
   if (m && method === 'POST') {
-    if (m[1] !== me) return forbidden();
     const target = body?.target_user_id;
     if (isUnknown('x', target))
       return {
@@ -101,7 +103,6 @@ export function xAnswer({ method, url, json: body, token }) {
   }
   m = /^\/2\/users\/(\d+)\/following\/(\d+)$/.exec(path);
   if (m && method === 'DELETE') {
-    if (m[1] !== me) return forbidden();
     relation('x', me, 'follows').remove('user', m[2]);
     relation('x', me, 'pending').remove('user', m[2]);
     return { json: { data: { following: false } } };

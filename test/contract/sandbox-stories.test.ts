@@ -197,3 +197,29 @@ describe('the sandbox state routes', () => {
     expect((await b.world()).follows.map((f) => f.id)).toEqual([THREE.spotify[1]]);
   });
 });
+
+describe.each([
+  ['x', '1999000000000000001', '783214'],
+  ['audius', 'MyOwnId', 'nlGNe'],
+] as const)('%s: an import that names its own provider_user_id', (provider, own, target) => {
+  it('acts as that id, and keeps acting as it after a refresh to tokens of another sandbox user', async () => {
+    const { key } = await newApp();
+    // Unrelated token names (no shared `.user`), as tokens imported from elsewhere are; expired, so the first call refreshes.
+    const token = await connect(
+      key,
+      'own',
+      { access_token: `imported-${crypto.randomUUID()}`, refresh_token: `other-${crypto.randomUUID()}`, expires_in: 0, provider_user_id: own },
+      provider,
+    );
+    const path = `/v1/users/own/${provider}`;
+    expect((await (await call(key, 'PUT', `${path}/follows`, { type: 'user', ids: [target] })).json()) as Batch).toMatchObject({ summary: { done: 1 } });
+    const check = (await (await call(key, 'POST', `${path}/follows/contains`, { type: 'user', ids: [target] })).json()) as Batch;
+    expect(check.results[0]!.following).toBe(true);
+    const page = (await (await call(key, 'GET', `${path}/follows?type=user`)).json()) as Page;
+    expect(page.items.map((i) => i.id)).toEqual([target]);
+    // The first call refreshed: every call after it went with the new token, as the imported id.
+    const made = await mockCalls(`${provider}-api` as 'x-api', (c) => c.url.includes(own));
+    expect(made.length).toBeGreaterThanOrEqual(2);
+    expect(made.every((c) => c.authorization !== `Bearer ${token}` && c.violations.length === 0)).toBe(true);
+  });
+});
