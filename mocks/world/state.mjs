@@ -14,6 +14,9 @@ function worldOf(provider, userId) {
 
 const keyOf = (type, id) => `${type}:${id}`;
 
+/** A time as the providers write it: ISO 8601 to the second, in UTC (`2023-01-15T14:30:00Z`). */
+const secondsOf = (at) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 /**
  * A relation of one user (`follows`, `saved` or `pending`): add is idempotent and keeps the
  * first time, as the providers do for a repeated follow or save.
@@ -22,8 +25,8 @@ export function relation(provider, userId, name) {
   const map = worldOf(provider, userId)[name];
   return {
     has: (type, id) => map.has(keyOf(type, id)),
-    add(type, id, at = new Date().toISOString()) {
-      if (!map.has(keyOf(type, id))) map.set(keyOf(type, id), { type, id, at });
+    add(type, id, at = new Date()) {
+      if (!map.has(keyOf(type, id))) map.set(keyOf(type, id), { type, id, at: secondsOf(at) });
     },
     remove: (type, id) => map.delete(keyOf(type, id)),
     /** Entries of these types, newest first (ties in the order they were made, newest first). */

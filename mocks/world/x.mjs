@@ -103,12 +103,18 @@ export function xAnswer({ method, url, json: body, token }) {
   }
   m = /^\/2\/users\/(\d+)\/following\/(\d+)$/.exec(path);
   if (m && method === 'DELETE') {
+    if (isUnknown('x', m[2])) return notFoundId(m[2]);
     relation('x', me, 'follows').remove('user', m[2]);
     relation('x', me, 'pending').remove('user', m[2]);
     return { json: { data: { following: false } } };
   }
   return undefined;
 }
+
+const notFoundId = (id) => ({
+  status: 404,
+  json: { title: 'Not Found Error', type: 'https://api.x.com/2/problems/resource-not-found', status: 404, detail: `Could not find user with id: [${id}].` },
+});
 
 const forbidden = () => ({
   status: 403,

@@ -10,23 +10,36 @@ export function concurrencyOf(session: UpstreamSession): number {
   return session.config.upstreamConcurrency;
 }
 
+const callSafely = (session: UpstreamSession, call: BatchCall) => async (batch: string[]) => {
+  try {
+    return { batch, outcome: await call(batch) };
+  } catch {
+    const problem = problemBody(
+      500,
+      'internal-error',
+      `The call for these items failed inside crossfollow; they may or may not have reached ${session.label}.`,
+    );
+    return { batch, outcome: { ok: false, problem } as CallOutcome };
+  }
+};
+
+/** A batch the provider refused whole because one of its ids does not exist (a 404). */
+const refusedForAnId = ({ batch, outcome }: { batch: string[]; outcome: CallOutcome }) =>
+  !outcome.ok && batch.length > 1 && outcome.problem.type.endsWith(':target-not-found');
+
 /**
  * Splits `ids` into batches of `size` and calls each, at most UPSTREAM_CONCURRENCY at once. A
- * batch that throws fails its own items only: the others' outcomes are still reported.
+ * batch that throws fails its own items only: the others' outcomes are still reported. A batch
+ * refused whole for an id the provider does not know (Spotify answers one 404 for the call) is
+ * sent again one id a call, so only that id fails and the others still happen; results keep the
+ * order of `ids`.
  */
-function runBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall) {
-  return mapConcurrent(chunk(ids, size), concurrencyOf(session), async (batch) => {
-    try {
-      return { batch, outcome: await call(batch) };
-    } catch {
-      const problem = problemBody(
-        500,
-        'internal-error',
-        `The call for these items failed inside crossfollow; they may or may not have reached ${session.label}.`,
-      );
-      return { batch, outcome: { ok: false, problem } as CallOutcome };
-    }
-  });
+async function runBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall) {
+  const once = callSafely(session, call);
+  const runs = await mapConcurrent(chunk(ids, size), concurrencyOf(session), once);
+  if (!runs.some(refusedForAnId)) return runs;
+  const again = await mapConcurrent(runs, 1, async (run) => (refusedForAnId(run) ? mapConcurrent(chunk(run.batch, 1), concurrencyOf(session), once) : [run]));
+  return again.flat();
 }
 
 const failedAll = (batch: string[], problem: ItemResult['problem']) => batch.map((id): ItemResult => ({ id, status: 'failed', problem }));

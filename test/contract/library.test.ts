@@ -87,11 +87,11 @@ describe('timestamped saves', () => {
     expect(made.every((c) => c.method === 'PUT' && c.path === '/me/tracks' && c.violations.length === 0)).toBe(true);
     // The world keeps each track's own time: listed newest first, the first page is the latest 50.
     const page = (await (await call(key, 'GET', `${lib}?type=track&limit=50`)).json()) as { items: { id: string; added_at: string }[] };
-    expect(page.items.map((i) => [i.id, i.added_at])).toEqual(
+    expect(page.items.map((i) => [i.id, Date.parse(i.added_at)])).toEqual(
       [...items]
         .reverse()
         .slice(0, 50)
-        .map((i) => [i.id, i.added_at]),
+        .map((i) => [i.id, Date.parse(i.added_at)]),
     );
     const sent = made.flatMap((c) => (JSON.parse(c.body) as { timestamped_ids: { id: string; added_at: string }[] }).timestamped_ids);
     expect(made.map((c) => JSON.parse(c.body).timestamped_ids.length).sort((a, b) => a - b)).toEqual([10, 50]);

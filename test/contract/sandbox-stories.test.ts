@@ -132,13 +132,43 @@ describe('spotify: save by type and by URI, check, list, remove', () => {
     expect((await f.world()).saved).toEqual([]);
   });
 
-  it('an id the provider does not have fails as not found, the rest of the request still answered', async () => {
+  it('an id the provider does not have fails alone as not found; the others in its batch still happen', async () => {
     const f = await fan('spotify');
     const unknown = 'unknown000000000000000';
-    const res = await f.raw('PUT', '/follows', { type: 'artist', ids: [unknown] });
-    const body = (await res.json()) as { results: { id: string; status: string; problem?: { status: number; type: string } }[] };
-    expect(body.results[0]).toMatchObject({ id: unknown, status: 'failed', problem: { status: 404, type: 'urn:crossfollow:problem:target-not-found' } });
-    expect((await f.world()).follows).toEqual([]);
+    const [a, b] = THREE.spotify as [string, string];
+    const body = await f.json<{ results: { id: string; status: string; problem?: { status: number; type: string } }[] }>('PUT', '/follows', {
+      type: 'artist',
+      ids: [a, unknown, b],
+    });
+    expect(body.results.map((r) => [r.id, r.status])).toEqual([
+      [a, 'done'],
+      [unknown, 'failed'],
+      [b, 'done'],
+    ]);
+    expect(body.results[1]!.problem).toMatchObject({ status: 404, type: 'urn:crossfollow:problem:target-not-found' });
+    expect((await f.world()).follows.map((e) => e.id).sort()).toEqual([a, b].sort());
+    const saved = await f.json<Batch>('PUT', '/library', { type: 'album', ids: ['382ObEPsp2rxGrnsizN5TX', unknown] });
+    expect(saved.results.map((r) => r.status)).toEqual(['done', 'failed']);
+  });
+
+  it('X and Audius: an unknown id fails as not found on follow, unfollow and check', async () => {
+    for (const [provider, unknown] of [
+      ['x', '9999991234'],
+      ['audius', 'unknownU1'],
+    ] as const) {
+      const f = await fan(provider);
+      for (const [method, path] of [
+        ['PUT', '/follows'],
+        ['DELETE', '/follows'],
+        ['POST', '/follows/contains'],
+      ] as const) {
+        const body = await f.json<{ results: { status: string; problem?: { type: string } }[] }>(method, path, { type: 'user', ids: [unknown] });
+        expect(body.results[0], `${provider} ${method} ${path}`).toMatchObject({
+          status: 'failed',
+          problem: { type: 'urn:crossfollow:problem:target-not-found' },
+        });
+      }
+    }
   });
 });
 

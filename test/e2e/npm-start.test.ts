@@ -232,7 +232,10 @@ describe('npm start', () => {
     }
     expect(mine, output).toBeDefined();
     expect(JSON.parse(mine!.body)).toMatchObject({ type: 'connection.created', data: { provider: 'spotify', via: 'import' } });
-    expect(output).toContain(`[mocks] event connection.created ${mine!.headers['webhook-id']} → /events/demo-app 204`);
+    // The receiver prints as it answers; the line reaches npm start's output a moment later.
+    const line = `[mocks] event connection.created ${mine!.headers['webhook-id']} → /events/demo-app 204`;
+    for (let i = 0; i < 40 && !output.includes(line); i++) await new Promise((r) => setTimeout(r, 250));
+    expect(output).toContain(line);
   });
 
   it("runs the README's Try it block as written: every command succeeds, what is unfollowed is gone, every list ends", async () => {
