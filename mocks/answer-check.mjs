@@ -4,6 +4,7 @@
 // (`violations`, location `response`), so every test that expects none also checks the world.
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
 const root = new URL('../openapi/', import.meta.url);
@@ -27,6 +28,7 @@ function inline(node, doc, depth = 0) {
 export function answerChecker(contract) {
   const doc = parse(readFileSync(new URL(contract, root), 'utf8'), { maxAliasCount: -1 });
   const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
   // Literal paths before templated ones, so `/users/handle/{handle}` is not taken for `/users/{id}/…`.
   const routes = Object.entries(doc.paths)
     .map(([template, ops]) => ({

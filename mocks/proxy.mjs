@@ -101,8 +101,14 @@ function answerFor(name, req, body, status, text, violations, scenario) {
     }
   }
   if (scenario || req.headers.prefer || violations.length) return {};
-  const answer = worldAnswer(name, req, body);
-  return !answer || answer.keep ? {} : answer;
+  try {
+    const answer = worldAnswer(name, req, body);
+    return !answer || answer.keep ? {} : answer;
+  } catch (err) {
+    // A bug in the world answers this call 500 (and the call log says why), not every later one.
+    console.error(`mock ${name}: the world failed on ${req.method} ${req.url}:`, err);
+    return { status: 500, json: { error: { status: 500, message: `sandbox world failed: ${err.message}` } } };
+  }
 }
 
 function send(res, { status, json }) {

@@ -53,18 +53,21 @@ export function tokenAnswer(req, body, json) {
   return out;
 }
 
-const xRemaining = new Map();
+const xWindows = new Map();
 
 /**
- * X's rate-limit headers, made live: the reset is 15 minutes from now (60 s on a 429) and
- * remaining counts down per access token, as X's do. Prism can only send fixed examples.
+ * X's rate-limit headers, made live: 50 follow (or unfollow) calls per access token and method
+ * in a 15-minute window that starts with the first call and refills when it ends (60 s on a
+ * 429), as X's do. Prism can only send fixed examples.
  */
 export function rewriteHeaders(upstream, req, status, headers) {
   if (upstream !== 'x-api' || !/\/following(\/|$)/.test(req.url) || req.method === 'GET') return headers;
   const now = Math.floor(Date.now() / 1000);
   if (status === 429) return { ...headers, 'x-rate-limit-limit': '50', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(now + 60) };
   const key = `${req.method} ${req.headers.authorization ?? ''}`;
-  const remaining = Math.max(0, (xRemaining.get(key) ?? 50) - 1);
-  xRemaining.set(key, remaining);
-  return { ...headers, 'x-rate-limit-limit': '50', 'x-rate-limit-remaining': String(remaining), 'x-rate-limit-reset': String(now + 900) };
+  let window = xWindows.get(key);
+  if (!window || window.reset <= now) window = { remaining: 50, reset: now + 900 };
+  window.remaining = Math.max(0, window.remaining - 1);
+  xWindows.set(key, window);
+  return { ...headers, 'x-rate-limit-limit': '50', 'x-rate-limit-remaining': String(window.remaining), 'x-rate-limit-reset': String(window.reset) };
 }

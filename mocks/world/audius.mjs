@@ -3,7 +3,7 @@
 // following / followers / library lists by offset, newest first.
 import { audiusIdOfHandle, audiusItem, audiusUser, collectionKind, isUnknown, seededFollowers } from './catalogue.mjs';
 import { actAs, hash64, idOfToken } from './identity.mjs';
-import { followersOf, relation } from './state.mjs';
+import { followerIdsOf, relation } from './state.mjs';
 
 const notFound = (what) => ({ status: 404, json: { error: `${what} not found` } });
 const txHash = (seed) => `0x${[0, 1, 2, 3].map((i) => hash64(`${seed}#${i}`).toString(16).padStart(16, '0')).join('')}`;
@@ -71,7 +71,7 @@ export function audiusAnswer({ method, url, token }) {
         ? relation('audius', id, 'follows')
             .list(['user'])
             .map((e) => e.id)
-        : [...new Set([...followersOf('audius', 'user', id).map((f) => f.id), ...seededFollowers('audius', id)])];
+        : followerIdsOf('audius', id, seededFollowers('audius', id));
     return page(
       url,
       ids.map((uid) => userOf(uid, acting)),

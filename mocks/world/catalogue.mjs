@@ -49,7 +49,7 @@ const AUDIUS = {
   user: {
     nlGNe: ['rayjacobson', 'Ray Jacobsen'],
     '7eP5n': ['sk_waves', 'SK Waves'],
-    eYZmn: ['demo_listener', 'Demo Listener'],
+
     Wk0Ld: ['adalumen', 'Ada Lumen'],
   },
   track: { D7KyD: 'Tidal Drift', Lq7Xb: 'Night Bus', mDPn2: 'Salt and Static' },
@@ -107,7 +107,7 @@ export const spotifyCatalogue = (type) => Object.keys(SPOTIFY[type] ?? {});
 
 /** Albums for a UPC and tracks for an ISRC: any well-formed code has one, but the unknown ones. */
 export const UNKNOWN_CODES = { upc: '000000000000', isrc: 'XX0000000000' };
-export const UPC = /^\d{12,13}$/;
+export const UPC = /^\d{12,14}$/;
 export const ISRC = /^[A-Z]{2}[A-Z0-9]{3}\d{7}$/;
 
 export function byCode(kind, code) {

@@ -1,9 +1,10 @@
 // Who a token belongs to, in the sandbox. A provider user is named by the part of a token after
-// its last `.` (`demo-spotify-access.demo` and `demo-spotify-refresh.demo` are both user
-// `demo`, so a refresh keeps the same world); a token without a `.` is a user of its own, named
-// by a hash of it (never the token: names show up in answers), which keeps every test's imported
-// tokens apart. Tokens the mock mints carry the user on, and an
-// authorization code names a fresh user (one consent, one listener). docs/sandbox.md has the rules.
+// its last `.` when that part is a short name (`demo-spotify-access.demo` and
+// `demo-spotify-refresh.demo` are both user `demo`, so a refresh keeps the same world); any other
+// token is a user of its own, named by a hash of it (never the token or a piece of it: names show
+// up in answers), which keeps every test's imported tokens apart. Tokens the mock mints carry the
+// user on, and an authorization code names a fresh user (one consent, one listener).
+// docs/sandbox.md has the rules.
 
 /** FNV-1a, 64 bit: a stable, well-spread number from a string (not for security). */
 export function hash64(text) {
@@ -31,8 +32,9 @@ export function base62(seed, length) {
 
 /** The provider user a token (access, refresh or code) belongs to. */
 export function userOfToken(token) {
-  const at = token.lastIndexOf('.');
-  return at >= 0 && at < token.length - 1 ? token.slice(at + 1) : `listener${base62(token, 10)}`;
+  const name = token.slice(token.lastIndexOf('.') + 1);
+  // A JWT's last part is a signature, not a name: only a short name-like suffix names a user.
+  return token.includes('.') && /^[A-Za-z0-9_-]{1,32}$/.test(name) ? name : `listener${base62(token, 10)}`;
 }
 
 let minted = 0;
@@ -60,21 +62,29 @@ export function providerIdOf(provider, user) {
 }
 
 /**
- * Tokens bound to the id they act as (X and Audius name the acting user in the path or
- * `user_id`). A token's first such call binds it, so a connection imported with its own
- * `provider_user_id`, or refreshed to a token of another sandbox user, keeps acting as the id the
- * worker holds; a token that then acts as another id is refused, as the providers do.
+ * Sandbox users bound to the id they act as (X and Audius name the acting user in the path or
+ * `user_id`). A user's first such write binds it, so a connection imported with its own
+ * `provider_user_id` acts as that id, with every token of that user: the refreshed ones too.
+ * Writing as another id after that is refused, as the providers do.
  */
 const bound = new Map();
 
-/** The id `token` acts as at `provider`: the one it is bound to, else its user's. */
-export function idOfToken(provider, token) {
-  return bound.get(`${provider} ${token}`) ?? providerIdOf(provider, userOfToken(token));
+/** The id sandbox `user` acts as at `provider`: the one it is bound to, else its own. */
+export function idOfUser(provider, user) {
+  return bound.get(`${provider} ${user}`) ?? providerIdOf(provider, user);
 }
 
-/** Binds `token` to `id` on its first acting call; false when it is bound to another id. */
+export const idOfToken = (provider, token) => idOfUser(provider, userOfToken(token));
+
+/** Binds `token`'s user to `id` on its first write; false when it is bound to another id. */
 export function actAs(provider, token, id) {
-  const key = `${provider} ${token}`;
+  const key = `${provider} ${userOfToken(token)}`;
   if (!bound.has(key)) bound.set(key, id);
   return bound.get(key) === id;
+}
+
+/** Forgets one user's binding (`provider` and `user`), or all of them. */
+export function unbind(provider, user) {
+  if (provider && user) bound.delete(`${provider} ${user}`);
+  else bound.clear();
 }

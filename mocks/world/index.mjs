@@ -1,7 +1,7 @@
 // The sandbox world behind the mocks: Prism checks every request against the contract, then the
 // world answers it from what this provider user has done (see docs/sandbox.md, "The world").
 import { audiusAnswer } from './audius.mjs';
-import { idOfToken, providerIdOf, userOfToken } from './identity.mjs';
+import { idOfUser, unbind, userOfToken } from './identity.mjs';
 import { spotifyAnswer } from './spotify.mjs';
 import { reset, snapshot } from './state.mjs';
 import { xAnswer } from './x.mjs';
@@ -33,18 +33,27 @@ function whoOf(upstream, url) {
   const user = token ? userOfToken(token) : url.searchParams.get('user');
   if (!user) return null;
   const provider = PROVIDER_OF[upstream];
-  return { provider, user, id: token ? idOfToken(provider, token) : providerIdOf(provider, user) };
+  return { provider, user, id: idOfUser(provider, user) };
 }
 
-/** `GET /__mock/state?token=…|user=…` (one user's world), `DELETE` the same (forget it) or bare (forget all). */
+/**
+ * `GET /__mock/state?token=…|user=…` (one user's world), `DELETE` the same (forget it), or a bare
+ * `DELETE /__mock/state` (forget every world). A query that names nobody is refused, so an empty
+ * `?token=` never forgets everything by accident.
+ */
 export function stateControl(upstream, req) {
   const url = new URL(req.url, 'http://mock');
   const who = whoOf(upstream, url);
-  if (req.method === 'DELETE') {
-    if (who) reset(who.provider, who.id);
-    else reset();
-    return { status: 200, json: { reset: who ? { provider: who.provider, user: who.user } : 'all' } };
+  if (req.method === 'DELETE' && !url.search) {
+    reset();
+    unbind();
+    return { status: 200, json: { reset: 'all' } };
   }
-  if (!who) return { status: 400, json: { error: 'name the user: ?token=<access token> or ?user=<sandbox user>' } };
+  if (!who) return { status: 400, json: { error: 'name the user: ?token=<access token> or ?user=<sandbox user> (a bare DELETE forgets everyone)' } };
+  if (req.method === 'DELETE') {
+    reset(who.provider, who.id);
+    unbind(who.provider, who.user);
+    return { status: 200, json: { reset: { provider: who.provider, user: who.user } } };
+  }
   return { status: 200, json: { user: who.user, ...snapshot(who.provider, who.id) } };
 }

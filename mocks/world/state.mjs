@@ -1,6 +1,6 @@
 // What each provider user has done in the sandbox: whom they follow, what they saved and when.
 // One world per provider and provider user id, kept in this process only: restarting the mocks
-// starts every user from the seed again. `reset` empties one user or everything.
+// starts every user from nothing again. `reset` empties one user or everything.
 
 /** provider → provider user id → world. */
 const worlds = new Map();
@@ -38,14 +38,19 @@ export function relation(provider, userId, name) {
   };
 }
 
-/** Every user (of one provider) whose `follows` holds `type:id`: the followers made in the sandbox. */
-export function followersOf(provider, type, id) {
-  const out = [];
+/**
+ * Who follows `id`: the sandbox users whose `follows` hold it, newest first, then `seeded` (the
+ * catalogue users who follow everyone), each once.
+ */
+export function followerIdsOf(provider, id, seeded = []) {
+  const made = [];
   for (const world of worlds.get(provider)?.values() ?? []) {
-    const entry = world.follows.get(keyOf(type, id));
-    if (entry) out.push({ id: world.user, at: entry.at });
+    const entry = world.follows.get(keyOf('user', id));
+    if (entry) made.push({ id: world.user, at: entry.at });
   }
-  return out.sort((a, b) => (a.at < b.at ? 1 : -1));
+  // Newest first; ties (the same second) keep the later-made first, as `list` does.
+  made.reverse().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  return [...new Set([...made.map((f) => f.id), ...seeded])];
 }
 
 /** One user's world as JSON, for `GET /__mock/state`. */

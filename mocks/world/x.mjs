@@ -3,7 +3,7 @@
 // newest first, paged by X-style pagination tokens.
 import { isUnknown, seededFollowers, xIdOfUsername, xUser } from './catalogue.mjs';
 import { actAs, idOfToken } from './identity.mjs';
-import { followersOf, relation } from './state.mjs';
+import { followerIdsOf, relation } from './state.mjs';
 
 const NOT_FOUND = (id) => ({
   value: id,
@@ -23,7 +23,7 @@ function user(id, me, fields) {
   const out = { id, name: u.name, username: u.username };
   if (fields.includes('protected')) out.protected = u.protected;
   if (fields.includes('profile_image_url')) out.profile_image_url = u.profile_image_url;
-  if (fields.includes('public_metrics')) out.public_metrics = { followers_count: followersOf('x', 'user', id).length + seededFollowers('x', id).length };
+  if (fields.includes('public_metrics')) out.public_metrics = { followers_count: followerIdsOf('x', id, seededFollowers('x', id)).length };
   if (fields.includes('connection_status')) {
     const status = [];
     if (relation('x', me, 'follows').has('user', id)) status.push('following');
@@ -78,8 +78,7 @@ export function xAnswer({ method, url, json: body, token }) {
         me,
         fields,
       );
-    const made = followersOf('x', 'user', id).map((f) => f.id);
-    return page(url, [...new Set([...made, ...seededFollowers('x', id)])], me, fields);
+    return page(url, followerIdsOf('x', id, seededFollowers('x', id)), me, fields);
   }
   if (m && method === 'POST') {
     const target = body?.target_user_id;

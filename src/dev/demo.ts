@@ -1,5 +1,5 @@
 import { registerAppKey } from '../auth/apps';
-import { hasSettings, newWebhookSecret, writeSettings } from '../auth/settings';
+import { hasSettings, newWebhookSecret, readSettings, writeSettings } from '../auth/settings';
 import { configOf } from '../config';
 import type { Env } from '../env';
 import { PROVIDERS } from '../providers/names';
@@ -32,16 +32,29 @@ export function isLocalDemo(env: Env): boolean {
   return env.CROSSFOLLOW_LOCAL_DEMO === 'on' && [spotify.apiUrl, spotify.accountsUrl, x.apiUrl, audius.apiUrl].every((u) => LOOPBACK.test(u));
 }
 
+/** The URL seeding gives the demo app, on whatever port the receiver had then. */
+const SEEDED_RECEIVER = new RegExp(`^http://127\\.0\\.0\\.1:\\d+/events/${DEMO.app}$`);
+
 /**
- * The demo app's events go to DEMO_WEBHOOK_URL (the mocks' receiver), but only for an app with no
- * settings: whatever a user set (another URL, or null) stays. Events are signed, so an event
+ * The demo app's events go to DEMO_WEBHOOK_URL (the mocks' receiver), for an app with no settings
+ * or one whose URL is the receiver's on another port (an earlier npm start with another
+ * MOCKS_PORT): whatever else a user set (another URL, or null) stays. Events are signed, so an event
  * secret is made here; nobody sees it (the receiver does not verify), and `rotate_event_secret`
  * shows a new one. No action secret: the first PUT …/settings makes and shows that one.
  */
 export async function seedDemoSettings(env: Env): Promise<void> {
-  if (!env.DEMO_WEBHOOK_URL || (await hasSettings(env, DEMO.app))) return;
+  if (!env.DEMO_WEBHOOK_URL) return;
   const webhook_url = `${env.DEMO_WEBHOOK_URL}/events/${DEMO.app}`;
-  await writeSettings(env, DEMO.app, { return_to: [], webhook_url, event_secrets: [newWebhookSecret()], action_secrets: [] });
+  if (!(await hasSettings(env, DEMO.app))) {
+    await writeSettings(env, DEMO.app, { return_to: [], webhook_url, event_secrets: [newWebhookSecret()], action_secrets: [] });
+    return;
+  }
+  // A receiver URL seeded by an earlier npm start on other ports (MOCKS_PORT) follows the
+  // receiver to its port now; any other URL (or null) is the user's and stays.
+  const settings = await readSettings(env, DEMO.app);
+  if (settings.webhook_url && settings.webhook_url !== webhook_url && SEEDED_RECEIVER.test(settings.webhook_url)) {
+    await writeSettings(env, DEMO.app, { ...settings, webhook_url });
+  }
 }
 
 /**

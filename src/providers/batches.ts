@@ -23,23 +23,42 @@ const callSafely = (session: UpstreamSession, call: BatchCall) => async (batch: 
   }
 };
 
-/** A batch the provider refused whole because one of its ids does not exist (a 404). */
-const refusedForAnId = ({ batch, outcome }: { batch: string[]; outcome: CallOutcome }) =>
-  !outcome.ok && batch.length > 1 && outcome.problem.type.endsWith(':target-not-found');
+/** The id of its batch that a whole-batch 404 names (Spotify: `Non existing id: 'spotify:artist:…'`). */
+function namedUnknown({ batch, outcome }: { batch: string[]; outcome: CallOutcome }): string | undefined {
+  if (outcome.ok || batch.length < 2 || !outcome.problem.type.endsWith(':target-not-found')) return undefined;
+  return batch.find((id) => outcome.problem.detail.includes(id));
+}
+
+/** How many times one request re-sends a batch without an id the provider named as unknown. */
+const MAX_RESENDS = 10;
 
 /**
  * Splits `ids` into batches of `size` and calls each, at most UPSTREAM_CONCURRENCY at once. A
  * batch that throws fails its own items only: the others' outcomes are still reported. A batch
- * refused whole for an id the provider does not know (Spotify answers one 404 for the call) is
- * sent again one id a call, so only that id fails and the others still happen; results keep the
- * order of `ids`.
+ * refused whole for an id the provider names as unknown (Spotify answers one 404 for the call):
+ * that id fails with the answer, and the rest are sent again as one batch, so they still happen.
+ * Batches come back in any order; the callers answer in the order of `ids`.
  */
 async function runBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall) {
   const once = callSafely(session, call);
   const runs = await mapConcurrent(chunk(ids, size), concurrencyOf(session), once);
-  if (!runs.some(refusedForAnId)) return runs;
-  const again = await mapConcurrent(runs, 1, async (run) => (refusedForAnId(run) ? mapConcurrent(chunk(run.batch, 1), concurrencyOf(session), once) : [run]));
-  return again.flat();
+  let resends = 0;
+  const settle = async (run: BatchRun): Promise<BatchRun[]> => {
+    const named = namedUnknown(run);
+    if (named === undefined || resends >= MAX_RESENDS) return [run];
+    resends += 1;
+    const rest = await once(run.batch.filter((id) => id !== named));
+    return [{ batch: [named], outcome: run.outcome }, ...(await settle(rest))];
+  };
+  return (await mapConcurrent(runs, 1, settle)).flat();
+}
+
+type BatchRun = { batch: string[]; outcome: CallOutcome };
+
+/** Per-id results put back in the order of `ids`. */
+function inOrder(ids: string[], results: ItemResult[]): ItemResult[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? { id, status: 'skipped', reason: 'not-processed' });
 }
 
 const failedAll = (batch: string[], problem: ItemResult['problem']) => batch.map((id): ItemResult => ({ id, status: 'failed', problem }));
@@ -78,13 +97,16 @@ export async function resultsInBatches(
 /** A write over `ids`; every id of a batch shares its batch's outcome. */
 export async function writeInBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall): Promise<ItemResult[]> {
   const runs = await runBatches(session, ids, size, call);
-  return runs.flatMap(({ batch, outcome }) => batch.map((id): ItemResult => (outcome.ok ? { id, status: 'done' } : itemFailure(id, outcome))));
+  return inOrder(
+    ids,
+    runs.flatMap(({ batch, outcome }) => batch.map((id): ItemResult => (outcome.ok ? { id, status: 'done' } : itemFailure(id, outcome)))),
+  );
 }
 
 /** A check over `ids`; the upstream answers one boolean per id, in order. */
 export async function checkInBatches(session: UpstreamSession, ids: string[], size: number, call: BatchCall): Promise<ItemResult[]> {
   const runs = await runBatches(session, ids, size, call);
-  return runs.flatMap(({ batch, outcome }) => {
+  const results = runs.flatMap(({ batch, outcome }) => {
     if (!outcome.ok) return batch.map((id) => itemFailure(id, outcome));
     const answer = outcome.json;
     if (!Array.isArray(answer) || answer.length !== batch.length || !answer.every((b) => typeof b === 'boolean')) {
@@ -95,4 +117,5 @@ export async function checkInBatches(session: UpstreamSession, ids: string[], si
     }
     return batch.map((id, i): ItemResult => ({ id, status: 'done', following: answer[i] as boolean }));
   });
+  return inOrder(ids, results);
 }

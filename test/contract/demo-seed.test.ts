@@ -28,6 +28,15 @@ describe("the demo app's event target (npm start only)", () => {
     }
   });
 
+  it("follows the receiver to its new port when an earlier npm start seeded another, keeping the app's secrets", async () => {
+    await seedDemoSettings({ ...env, DEMO_WEBHOOK_URL: 'http://127.0.0.1:4114' });
+    const before = await readSettings(env, DEMO.app);
+    await seedDemoSettings(demoEnv());
+    const after = await readSettings(env, DEMO.app);
+    expect(after.webhook_url).toBe('http://127.0.0.1:4014/events/demo-app');
+    expect(after.event_secrets).toEqual(before.event_secrets);
+  });
+
   it('without DEMO_WEBHOOK_URL (the tests, the bench) the demo app gets no settings', async () => {
     await seedDemoSettings(env);
     expect(await env.APPS.get(appsKv.settings(DEMO.app))).toBeNull();

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain JavaScript shared with the mocks
+import { spotifyObject } from '../../mocks/world/catalogue.mjs';
 import { byToken, call, connect, mockCalls, mockWorld, newApp, spotifyIds } from '../support/helpers';
 
 async function setup() {
@@ -19,10 +21,11 @@ describe('profiles', () => {
         id: me,
         type: 'user',
         uri: `spotify:user:${me}`,
-        name: expect.any(String),
+        // The sandbox user's made-up name and follower count (mocks/world/catalogue.mjs).
+        name: spotifyObject('user', me).display_name,
         url: `https://open.spotify.com/user/${me}`,
         image: `https://images.sandbox.crossfollow.invalid/spotify/${me}.jpg`,
-        followers: expect.any(Number),
+        followers: spotifyObject('user', me).followers.total,
       },
     });
     expect((await calls()).map((c) => `${c.method} ${c.path}`)).toEqual(['GET /me']);
@@ -32,8 +35,12 @@ describe('profiles', () => {
     const { key, calls } = await setup();
     const res = await call(key, 'GET', '/v1/users/pro/spotify/users/wizzler?raw=1');
     const body = (await res.json()) as { profile: { id: string; followers: number; raw: { display_name: string } } };
-    expect(body.profile).toMatchObject({ id: 'wizzler', name: 'Wiz Zler', raw: { display_name: 'Wiz Zler' } });
-    expect(body.profile.followers).toEqual(expect.any(Number));
+    expect(body.profile).toMatchObject({
+      id: 'wizzler',
+      name: 'Wiz Zler',
+      followers: spotifyObject('user', 'wizzler').followers.total,
+      raw: { display_name: 'Wiz Zler' },
+    });
     expect((await calls()).map((c) => c.path)).toEqual(['/users/wizzler']);
   });
 });

@@ -48,7 +48,8 @@ async function fan(provider: Provider) {
       .map((l) => JSON.parse(l));
     return { items: lines.slice(0, -1) as Page['items'], summary: lines.at(-1) };
   };
-  return { raw, send, json, walk, stream, world: () => mockWorld(`${provider}-api` as 'spotify-api', token) };
+  const upstream = `${provider}-api` as 'spotify-api';
+  return { raw, send, json, walk, stream, world: () => mockWorld(upstream, token), calls: () => mockCalls(upstream, byToken(token)) };
 }
 
 const FOLLOW_TYPE = { spotify: 'artist', x: 'user', audius: 'user' } as const;
@@ -151,6 +152,19 @@ describe('spotify: save by type and by URI, check, list, remove', () => {
     expect(saved.results.map((r) => r.status)).toEqual(['done', 'failed']);
   });
 
+  it('an unknown id among 100 costs one more call, not one a call', async () => {
+    const f = await fan('spotify');
+    const ids = spotifyIds(100);
+    ids[70] = 'unknown000000000000000';
+    const before = (await f.calls()).length;
+    const body = await f.json<Batch>('PUT', '/follows', { type: 'artist', ids });
+    expect(body.results.map((r) => r.id)).toEqual(ids);
+    expect(body.summary).toMatchObject({ done: 99, failed: 1 });
+    expect(body.results[70]!.status).toBe('failed');
+    // Two batches of 50; the second, refused for its unknown id, sent again without it.
+    expect((await f.calls()).length - before).toBe(3);
+  });
+
   it('X and Audius: an unknown id fails as not found on follow, unfollow and check', async () => {
     for (const [provider, unknown] of [
       ['x', '9999991234'],
@@ -225,6 +239,10 @@ describe('the sandbox state routes', () => {
     expect((await fetch(url, { method: 'DELETE' })).status).toBe(200);
     expect((await a.world()).follows).toEqual([]);
     expect((await b.world()).follows.map((f) => f.id)).toEqual([THREE.spotify[1]]);
+    // A query that names nobody (an empty variable in a script) forgets nothing.
+    const nobody = await fetch(`${inject('mockUrls')['spotify-api']}/__mock/state?token=`, { method: 'DELETE' });
+    expect(nobody.status).toBe(400);
+    expect((await b.world()).follows).toHaveLength(1);
   });
 });
 
@@ -251,5 +269,23 @@ describe.each([
     const made = await mockCalls(`${provider}-api` as 'x-api', (c) => c.url.includes(own));
     expect(made.length).toBeGreaterThanOrEqual(2);
     expect(made.every((c) => c.authorization !== `Bearer ${token}` && c.violations.length === 0)).toBe(true);
+  });
+});
+
+describe.each([
+  ['x', '1999000000000000002', '783214'],
+  ['audius', 'MyOtherId', 'nlGNe'],
+] as const)('%s: a write, then a refresh, then a check', (provider, own, target) => {
+  it('the refreshed token of the same sandbox user still acts as the imported id', async () => {
+    const { key } = await newApp();
+    const who = `fan${crypto.randomUUID().slice(0, 8)}`;
+    await connect(key, 'ref', { access_token: `a1.${who}`, refresh_token: `r1.${who}`, provider_user_id: own }, provider);
+    const path = `/v1/users/ref/${provider}`;
+    expect(((await (await call(key, 'PUT', `${path}/follows`, { type: 'user', ids: [target] })).json()) as Batch).summary.done).toBe(1);
+    // New tokens of the same user, already expired: the next call refreshes first, then checks.
+    await connect(key, 'ref', { access_token: `a2.${who}`, refresh_token: `r2.${who}`, expires_in: 0, provider_user_id: own }, provider);
+    const check = (await (await call(key, 'POST', `${path}/follows/contains`, { type: 'user', ids: [target] })).json()) as Batch;
+    expect(check.results[0]).toMatchObject({ status: 'done', following: true });
+    expect(await mockCalls(`${provider}-api` as 'x-api', (c) => c.method === 'POST' && /token$/.test(c.path) && c.body.includes(`r2.${who}`))).toHaveLength(1);
   });
 });
