@@ -27,6 +27,10 @@ function workerProject(name: string, include: string[], vars: Record<string, str
             AUDIUS_API_KEY: 'test-audius-key',
             ADMIN_TOKEN: 'test-admin-token',
             CROSSFOLLOW_TEST_PREFER: 'on',
+            // No pacing: tests count calls and time them; the Governor's own tests set a rate.
+            SPOTIFY_RATE: '0',
+            X_RATE: '0',
+            AUDIUS_RATE: '0',
             ...vars,
           },
         },

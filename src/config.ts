@@ -35,7 +35,16 @@ export interface Config {
   tokenKeys?: string;
   /** Tests only: the `Prefer` header the mocks get (set by the dev entry, never in production). */
   upstreamPrefer?: string;
+  /** The per-credential Governor (src/governor/): on unless RATE_GOVERNOR=off, and each provider's pace. */
+  governor: { on: boolean; rate: Record<'spotify' | 'x' | 'audius', number> };
 }
+
+/**
+ * Calls a second each credential is paced to by default: under what the providers allow (Audius'
+ * free plan: 10/s; Spotify publishes none, so a rate a development-mode app stays clear of at; X's
+ * real limits are per user and per day, counted apart).
+ */
+export const DEFAULT_RATES = { spotify: 10, x: 5, audius: 8 } as const;
 
 const parsed = new WeakMap<Env, Config>();
 
@@ -45,6 +54,12 @@ function intIn(value: string | undefined, min: number, max: number, fallback: nu
 }
 
 const optional = (value: string | undefined) => (value ? value : undefined);
+
+/** A rate in calls a second: 0 (none) to 1000, fractions allowed; else the default. */
+function rateOf(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(n) && n >= 0 && n <= 1000 ? n : fallback;
+}
 
 /**
  * The typed settings of `env`. A value out of range falls back to its documented default rather
@@ -72,6 +87,14 @@ export function configOf(env: Env): Config {
     adminToken: optional(env.ADMIN_TOKEN),
     tokenKeys: optional(env.TOKEN_KEYS),
     upstreamPrefer: env.CROSSFOLLOW_TEST_PREFER === 'on' ? optional(env.UPSTREAM_PREFER) : undefined,
+    governor: {
+      on: env.RATE_GOVERNOR !== 'off',
+      rate: {
+        spotify: rateOf(env.SPOTIFY_RATE, DEFAULT_RATES.spotify),
+        x: rateOf(env.X_RATE, DEFAULT_RATES.x),
+        audius: rateOf(env.AUDIUS_RATE, DEFAULT_RATES.audius),
+      },
+    },
   };
   parsed.set(env, config);
   return config;

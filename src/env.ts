@@ -20,6 +20,12 @@ export interface Env {
   AUDIUS_API_URL: string;
   SPOTIFY_ENDPOINTS: string;
   UPSTREAM_CONCURRENCY: string;
+  /** Calls a second per provider credential (docs/configuration.md); `0` paces nothing. */
+  SPOTIFY_RATE?: string;
+  X_RATE?: string;
+  AUDIUS_RATE?: string;
+  /** `off` sends calls without asking the credential's Governor (for measuring what it costs). */
+  RATE_GOVERNOR?: string;
   REQUEST_BUDGET_MS?: string;
   TOKEN_KEYS?: string;
   ADMIN_TOKEN?: string;

@@ -20,6 +20,7 @@ const TITLES = {
   'upstream-error': 'The provider refused part of the request',
   'upstream-unavailable': 'The provider is unavailable or rate limiting; retry later',
   'time-budget-exceeded': 'The request ran out of time before every item was sent; retry the deferred ones',
+  'quota-exceeded': "The provider app's quota is used up; every user waits until it resets",
   'cursor-stuck': 'The provider handed back paging that does not move; the list ends there',
   'idempotency-key-reused': 'The Idempotency-Key belongs to another request',
   'idempotency-in-flight': 'The first request with this Idempotency-Key is still running',

@@ -6,6 +6,8 @@
 export interface RetryOptions {
   /** Attempts in all, the first included. */
   attempts?: number;
+  /** false: a 429 is answered at once, not retried (the caller's Governor pauses the credential instead). */
+  retry429?: boolean;
   timeoutMs?: number;
   budgetMs?: number;
   /** No attempt starts with less of the budget left than this: it would only be cut off. */
@@ -60,7 +62,7 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Re
     try {
       const response = await doFetch(url, { ...init, signal: AbortSignal.timeout(attemptMs) });
       last = { kind: 'response', response, attempts: attempt };
-      if (!isRetryableStatus(response.status)) return last;
+      if (!isRetryableStatus(response.status) || (response.status === 429 && o.retry429 === false)) return last;
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       // Cut off by the budget, not failed by the provider: the first attempt, stopped well before

@@ -64,10 +64,13 @@ function inOrder(ids: string[], results: ItemResult[]): ItemResult[] {
 const failedAll = (batch: string[], problem: ItemResult['problem']) => batch.map((id): ItemResult => ({ id, status: 'failed', problem }));
 
 /**
- * An item whose call did not succeed: `deferred` when the call was never sent because the
- * request's time ran out (it can simply be sent again), otherwise `failed` with the problem.
+ * An item whose call did not succeed: `deferred` when the call was held back by a rate limit or
+ * never sent because the request's time ran out (it can simply be sent again), otherwise
+ * `failed` with the problem.
  */
 export function itemFailure(id: string, outcome: Extract<CallOutcome, { ok: false }>): ItemResult {
+  // Held back by the credential's Governor, or refused for its rate limit: nothing happened yet.
+  if (outcome.heldBack) return { id, status: 'deferred', reason: outcome.heldBack.reason, retry_at: new Date(outcome.heldBack.until).toISOString() };
   if (outcome.notSent === 'time-budget') {
     return { id, status: 'deferred', reason: 'time-budget', retry_at: new Date(Date.now() + (outcome.retryAfter ?? 1) * 1000).toISOString() };
   }

@@ -38,6 +38,13 @@ export const objectNames = {
   hookDelivery: (app: string, webhookId: string) => `${app}|hook|${webhookId}`,
   /** An OAuth `state`. */
   oauthState: (state: string) => state,
+  /** A provider credential's Governor: the provider, and a hash of its API origin and credential id (never the credential). */
+  governor: (provider: string, credentialHash: string) => `${provider}|${credentialHash}`,
+};
+
+/** Storage keys inside a Governor. */
+export const governorStorage = {
+  state: 'state',
 };
 
 /** Storage keys inside a TokenVault. */

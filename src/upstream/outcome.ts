@@ -8,9 +8,12 @@ import type { TokenResult } from '../tokens/types';
 /** Why a call never left crossfollow: the provider's circuit was open, or the request's time was up. */
 export type NotSent = 'circuit-open' | 'time-budget';
 
+/** Why a call's items wait: the credential's Governor held it back, or the provider refused it for a rate limit. */
+export type HeldBack = { until: number; reason: 'rate-limited' | 'quota-exceeded' | 'paced' };
+
 export type CallOutcome =
   | { ok: true; status: number; json: unknown; headers: Headers }
-  | { ok: false; problem: ProblemBody; retryAfter?: number; headers?: Headers; notSent?: NotSent };
+  | { ok: false; problem: ProblemBody; retryAfter?: number; headers?: Headers; notSent?: NotSent; heldBack?: HeldBack };
 
 export type CallFailure = Extract<CallOutcome, { ok: false }>;
 
@@ -22,11 +25,29 @@ function upstreamMessage(json: unknown): string | undefined {
   return undefined;
 }
 
+/** Spotify's development-mode quota 429 (since July 2026): `reason: "QUOTA_EXCEEDED"`, at the top or in `error`. */
+function quotaExceeded(json: unknown): boolean {
+  if (!json || typeof json !== 'object') return false;
+  const o = json as { reason?: unknown; error?: { reason?: unknown } };
+  return o.reason === 'QUOTA_EXCEEDED' || (typeof o.error === 'object' && o.error?.reason === 'QUOTA_EXCEEDED');
+}
+
 /** A provider's error answer as the item problem it makes: retry later (5xx, 429), reconnect (401), or refused. */
 export function failureOf(label: string, response: Response, json: unknown, attempts: number): CallFailure {
   const status = response.status;
   const message = upstreamMessage(json);
   const said = `${label} answered ${status}${message ? ` (${message})` : ''}`;
+  if (status === 429 && quotaExceeded(json)) {
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    return {
+      ok: false,
+      retryAfter,
+      problem: problemBody(503, 'quota-exceeded', `${said}: the app's quota is used up (QUOTA_EXCEEDED); it is not one user's limit.`, {
+        upstream_status: status,
+        retry_after: retryAfter,
+      }),
+    };
+  }
   if (isRetryableStatus(status)) {
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
     return {

@@ -5,6 +5,7 @@ import { fetchWithRetry } from '../net/retry';
 import { PROVIDER_LABELS } from '../providers/names';
 import { type ConnectionId, connectionKey } from '../storage/keys';
 import { accessToken, noteProviderUserId, vaultFor } from '../tokens/access';
+import { governsPauses, throughGovernor } from './governed';
 import { throughCircuit } from './guard';
 import { type CallOutcome, failureBrokenOff, failureNetwork, failureOf, tokenProblem } from './outcome';
 import { RateBudget } from './rate-budget';
@@ -71,7 +72,11 @@ export class UpstreamSession {
 
   async call(method: string, url: string, body?: unknown, options: CallOptions = {}): Promise<CallOutcome> {
     if (this.time.outOfTime()) return this.time.notSent(this.label);
-    return throughCircuit(url, this.label, connectionKey(this.id), () => this.authorized(method, url, body, options));
+    const send = () => throughCircuit(url, this.label, connectionKey(this.id), () => this.authorized(method, url, body, options));
+    const { governor } = this.config;
+    if (!governor.on) return send();
+    const { env, time, label } = this;
+    return throughGovernor({ env, time, label, provider: this.id.provider, app: this.id.app, rate: governor.rate[this.id.provider] }, send);
   }
 
   /** A GET whose failure fails the whole request (lists, profiles), as the problem it made. */
@@ -119,7 +124,13 @@ export class UpstreamSession {
     return fetchWithRetry(
       url,
       { method, headers, body: body === undefined ? undefined : JSON.stringify(body) },
-      { budgetMs: this.time.callBudgetMs(), minAttemptMs: this.time.minCallMs, ...(options.attempts ? { attempts: options.attempts } : {}) },
+      {
+        budgetMs: this.time.callBudgetMs(),
+        minAttemptMs: this.time.minCallMs,
+        // Where a 429 pauses the credential, waiting it out here would only add to the penalty.
+        retry429: !(this.config.governor.on && governsPauses(this.id.provider)),
+        ...(options.attempts ? { attempts: options.attempts } : {}),
+      },
     );
   }
 }

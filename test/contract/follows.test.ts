@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byToken, call, connect, mockCalls, mockWorld, newApp, spotifyIds } from '../support/helpers';
+import { byToken, call, callWith, connect, mockCalls, mockWorld, newApp, ownCredential, spotifyIds } from '../support/helpers';
 
 const FOLLOWED = '0TnOYISbd1XYRBk9myaseg'; // an artist in the sandbox catalogue
 
@@ -195,18 +195,19 @@ describe('when Spotify refuses or rate limits', () => {
     expect(body.summary).toEqual({ done: 0, pending: 0, deferred: 0, failed: 3, skipped: 0 });
   });
 
-  it('retries a 429 honouring Retry-After, then answers 503 with Retry-After and each item', async () => {
+  it('a 429 pauses the app: one call, no retry into the penalty, each item deferred until Retry-After', async () => {
     const { key } = await newApp();
     const token = await connect(key, 'ana', { access_token: `ratelimited-${crypto.randomUUID()}` });
-    const res = await call(key, 'POST', '/v1/users/ana/spotify/follows/contains', { type: 'artist', ids: spotifyIds(2) });
-    expect(res.status).toBe(503);
+    const res = await callWith(ownCredential(), key, 'POST', '/v1/users/ana/spotify/follows/contains', { type: 'artist', ids: spotifyIds(2) });
+    expect(res.status).toBe(200);
     expect(res.headers.get('retry-after')).toBe('1');
-    const body = (await res.json()) as { type: string; results: { status: string }[] };
-    expect(body.type).toBe('urn:crossfollow:problem:upstream-unavailable');
-    expect(body.results.map((r) => r.status)).toEqual(['failed', 'failed']);
-    const made = await mockCalls('spotify-api', byToken(token));
-    expect(made).toHaveLength(3);
-    expect(made[1]!.startedAt - made[0]!.at).toBeGreaterThanOrEqual(950);
+    const body = (await res.json()) as { results: { status: string; reason: string; retry_at: string }[] };
+    expect(body.results.map((r) => [r.status, r.reason])).toEqual([
+      ['deferred', 'rate-limited'],
+      ['deferred', 'rate-limited'],
+    ]);
+    expect(Date.parse(body.results[0]!.retry_at)).toBeGreaterThan(Date.now());
+    expect(await mockCalls('spotify-api', byToken(token))).toHaveLength(1);
   });
 });
 
@@ -218,7 +219,7 @@ describe('when listing fails upstream', () => {
     ] as const) {
       const { key } = await newApp();
       await connect(key, 'ana', { access_token: `${prefix}-${crypto.randomUUID()}` });
-      const res = await call(key, 'GET', '/v1/users/ana/spotify/follows?type=artist');
+      const res = await callWith(ownCredential(), key, 'GET', '/v1/users/ana/spotify/follows?type=artist');
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe(after);
       expect(await res.json()).toMatchObject({ type: 'urn:crossfollow:problem:upstream-unavailable' });

@@ -1,4 +1,4 @@
-import { env, runInDurableObject, SELF } from 'cloudflare:test';
+import { createExecutionContext, env, runInDurableObject, SELF } from 'cloudflare:test';
 import { inject } from 'vitest';
 // @ts-expect-error plain JavaScript shared with the mocks
 import { userOfToken } from '../../mocks/world/identity.mjs';
@@ -42,6 +42,24 @@ export function call(key: string, method: string, path: string, body?: unknown, 
   }
   return SELF.fetch(BASE + path, init);
 }
+
+/**
+ * Calls the worker with `vars` changed, through the scanned dev entry. Tests that make a provider
+ * rate limit pass a credential of their own (`ownCredential()`), so the pause they cause stays
+ * with their own Governor instead of holding back every other test's calls.
+ */
+export async function callWith(vars: Record<string, string>, key: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const { default: worker } = await import('./scanned-worker');
+  const init: RequestInit = { method, headers: { authorization: `Bearer ${key}`, ...headers } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  return worker.fetch(new Request(BASE + path, init), { ...env, ...vars }, createExecutionContext());
+}
+
+/** A Spotify client id (and Audius API key) of the test's own: its own Governor. */
+export const ownCredential = () => ({ SPOTIFY_CLIENT_ID: unique('cid'), AUDIUS_API_KEY: unique('akey') });
 
 /** Imports tokens for `user` and returns the access token the API will be called with. */
 export async function connect(

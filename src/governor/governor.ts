@@ -1,0 +1,205 @@
+/**
+ * One Governor per provider credential (a Spotify client id, an X app, an Audius API key): the
+ * providers count their rate limits per app, not per user, so what one user's request learns (a
+ * 429 with `Retry-After`, Spotify's `QUOTA_EXCEEDED`) must hold every other user's back, in every
+ * isolate. A Durable Object is the one place all isolates share that answers in order: its
+ * input gate runs one `admit` at a time, so a pause set by `report` is seen by the very next
+ * call anywhere. The cost is one round trip per upstream call, measured in `npm run bench`.
+ *
+ * What it keeps (docs/storage.md): the pause, its probe and the counters in storage (they
+ * survive eviction); the pacing bucket and the last minute's call counts in memory only (after
+ * an eviction the bucket starts full and the minute count from zero, which errs on no side that
+ * matters: the provider's own window is the limit).
+ */
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../env';
+import { governorStorage } from '../storage/keys';
+
+declare module '../env' {
+  interface Env {
+    GOVERNOR: DurableObjectNamespace<Governor>;
+  }
+}
+
+export type PauseReason = 'rate-limited' | 'quota-exceeded';
+
+/** What a caller asks: its pace (calls a second, 0 = none) and how long it may wait for a slot. */
+export interface AdmitRequest {
+  rate: number;
+  maxWaitMs: number;
+}
+
+export type Admission =
+  /** Go, after `waitMs` (pacing); `probe`: the first call after a pause, whose outcome must be reported. */
+  | { ok: true; waitMs: number; probe: boolean }
+  /** Not now: until `until` (epoch ms), because of `reason`. */
+  | { ok: false; until: number; reason: PauseReason | 'probing' | 'paced' };
+
+export interface Report {
+  /** The provider's status for the call. */
+  status: number;
+  /** Seconds the provider asked for (Retry-After or X's reset), when it said. */
+  retryAfter?: number;
+  quota?: boolean;
+  probe: boolean;
+}
+
+interface Persisted {
+  pausedUntil: number;
+  reason: PauseReason | null;
+  /** When the probe after a pause went out; null when none is out. */
+  probeSince: number | null;
+  /** UTC day (YYYY-MM-DD) the counters below are for. */
+  day: string;
+  rateLimited: number;
+  quotaExceeded: number;
+  /** Daily counters (X: app follows), each with the end of its window. */
+  daily: Record<string, { used: number; resetAt: number }>;
+}
+
+export interface GovernorState {
+  paused_until: string | null;
+  reason: PauseReason | null;
+  probing: boolean;
+  calls_last_minute: number;
+  rate_limited_today: number;
+  quota_exceeded_today: number;
+  daily: Record<string, { used: number; resets_at: string }>;
+}
+
+/** A 429 that named no wait still pauses, this long: retrying at once is what makes a penalty longer. */
+export const DEFAULT_PAUSE_MS = 30_000;
+/** A probe that never reported (its request died) stops blocking after this long. */
+const PROBE_TIMEOUT_MS = 30_000;
+
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export class Governor extends DurableObject<Env> {
+  private saved: Persisted = { pausedUntil: 0, reason: null, probeSince: null, day: utcDay(Date.now()), rateLimited: 0, quotaExceeded: 0, daily: {} };
+  private bucket = { tokens: 0, at: 0, rate: 0 };
+  /** Calls admitted in each of the last 60 seconds, by second. */
+  private seconds = new Map<number, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      const stored = await ctx.storage.get<Persisted>(governorStorage.state);
+      if (stored) this.saved = stored;
+    });
+  }
+
+  async admit(request: AdmitRequest): Promise<Admission> {
+    const now = Date.now();
+    const s = this.saved;
+    if (s.pausedUntil > now && s.reason) return { ok: false, until: s.pausedUntil, reason: s.reason };
+    if (s.reason) {
+      // The pause is over: one call goes alone, and the rest wait for what it finds.
+      if (s.probeSince !== null && now - s.probeSince < PROBE_TIMEOUT_MS) return { ok: false, until: now + 1000, reason: 'probing' };
+      s.probeSince = now;
+      await this.save();
+      this.count(now);
+      return { ok: true, waitMs: 0, probe: true };
+    }
+    const waitMs = this.pace(request.rate, now);
+    if (waitMs > request.maxWaitMs) {
+      this.bucket.tokens += 1; // the slot taken by pace() goes back: this call is not made
+      return { ok: false, until: now + waitMs, reason: 'paced' };
+    }
+    this.count(now);
+    return { ok: true, waitMs, probe: false };
+  }
+
+  /** What an admitted call came to, when it matters: a 429, or the probe's answer. */
+  async report(report: Report): Promise<{ paused: boolean; until: number; reason: PauseReason | null }> {
+    const now = Date.now();
+    const s = this.rollDay(now);
+    if (report.status === 429) {
+      const reason: PauseReason = report.quota ? 'quota-exceeded' : 'rate-limited';
+      const until = now + (report.retryAfter !== undefined ? report.retryAfter * 1000 : DEFAULT_PAUSE_MS);
+      const fresh = !(s.pausedUntil > now && s.reason);
+      // Only ever lengthens: a shorter answer from a call sent before the pause does not end it early.
+      s.pausedUntil = Math.max(s.pausedUntil, until);
+      s.reason = reason === 'quota-exceeded' || s.reason !== 'quota-exceeded' ? reason : s.reason;
+      s.probeSince = null;
+      if (reason === 'quota-exceeded') s.quotaExceeded += 1;
+      else s.rateLimited += 1;
+      await this.save();
+      return { paused: fresh, until: s.pausedUntil, reason: s.reason };
+    }
+    if (report.probe && s.reason) {
+      s.reason = null;
+      s.probeSince = null;
+      s.pausedUntil = 0;
+      await this.save();
+    }
+    return { paused: false, until: 0, reason: null };
+  }
+
+  /** Takes up to `want` from a daily counter (`limit` per `windowMs`, from its first use). */
+  async reserveDaily(counter: string, want: number, limit: number, windowMs: number): Promise<{ granted: number; resetAt: number }> {
+    const now = Date.now();
+    const s = this.rollDay(now);
+    let c = s.daily[counter];
+    if (!c || c.resetAt <= now) c = { used: 0, resetAt: now + windowMs };
+    const granted = Math.max(0, Math.min(want, limit - c.used));
+    s.daily[counter] = { ...c, used: c.used + granted };
+    await this.save();
+    return { granted, resetAt: c.resetAt };
+  }
+
+  /** Gives back daily slots of calls that were never made. */
+  async releaseDaily(counter: string, count: number): Promise<void> {
+    const c = this.saved.daily[counter];
+    if (!c || count <= 0) return;
+    c.used = Math.max(0, c.used - count);
+    await this.save();
+  }
+
+  async state(): Promise<GovernorState> {
+    const now = Date.now();
+    const s = this.rollDay(now);
+    let calls = 0;
+    for (const [second, n] of this.seconds) if (second > Math.floor(now / 1000) - 60) calls += n;
+    return {
+      paused_until: s.pausedUntil > now && s.reason ? new Date(s.pausedUntil).toISOString() : null,
+      reason: s.pausedUntil > now ? s.reason : null,
+      probing: s.probeSince !== null,
+      calls_last_minute: calls,
+      rate_limited_today: s.rateLimited,
+      quota_exceeded_today: s.quotaExceeded,
+      daily: Object.fromEntries(
+        Object.entries(s.daily)
+          .filter(([, c]) => c.resetAt > now)
+          .map(([k, c]) => [k, { used: c.used, resets_at: new Date(c.resetAt).toISOString() }]),
+      ),
+    };
+  }
+
+  /** A token bucket of `rate` a second and one second of burst; the wait for this call's slot. */
+  private pace(rate: number, now: number): number {
+    if (!(rate > 0)) return 0;
+    const b = this.bucket;
+    if (b.rate !== rate) this.bucket = { tokens: rate, at: now, rate };
+    const bucket = this.bucket;
+    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+    bucket.at = now;
+    bucket.tokens -= 1;
+    return bucket.tokens >= 0 ? 0 : Math.ceil((-bucket.tokens / rate) * 1000);
+  }
+
+  private count(now: number): void {
+    const second = Math.floor(now / 1000);
+    this.seconds.set(second, (this.seconds.get(second) ?? 0) + 1);
+    for (const key of this.seconds.keys()) if (key <= second - 60) this.seconds.delete(key);
+  }
+
+  private rollDay(now: number): Persisted {
+    const day = utcDay(now);
+    if (this.saved.day !== day) this.saved = { ...this.saved, day, rateLimited: 0, quotaExceeded: 0 };
+    return this.saved;
+  }
+
+  private save(): Promise<void> {
+    return this.ctx.storage.put(governorStorage.state, this.saved);
+  }
+}

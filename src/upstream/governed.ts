@@ -1,0 +1,75 @@
+/**
+ * Each call through its credential's Governor (src/governor/): held back while the credential is
+ * paused (its items deferred, no call made), paced to the credential's rate, and a 429 reported
+ * so that it pauses every user's calls, in every isolate.
+ */
+import { emit } from '../events/emit';
+import { governorFor } from '../governor/access';
+import type { Admission } from '../governor/governor';
+import { problemBody } from '../http/problem';
+import type { ProviderName } from '../providers/names';
+import type { CallFailure, CallOutcome, HeldBack } from './outcome';
+import type { TimeBudget } from './time-budget';
+
+/**
+ * Providers whose 429 is the app's, so a pause holds everyone back. X's 429s on follows are the
+ * user's own 50 per 15 minutes (kept per user, providers/x); its app limit is the daily count.
+ */
+const PAUSES: ReadonlySet<ProviderName> = new Set(['spotify', 'audius']);
+
+export const governsPauses = (provider: ProviderName) => PAUSES.has(provider);
+
+export interface Governed {
+  env: Parameters<typeof governorFor>[0];
+  provider: ProviderName;
+  app: string;
+  label: string;
+  rate: number;
+  time: TimeBudget;
+}
+
+/** A call the Governor kept back, or the provider refused for a rate limit: its items wait until `until`. */
+export function heldBack(label: string, held: HeldBack): CallFailure {
+  const retryAfter = Math.max(1, Math.ceil((held.until - Date.now()) / 1000));
+  const detail = {
+    'rate-limited': `${label} is rate limiting this app; crossfollow holds every user's calls back for ${retryAfter} s instead of making the penalty longer.`,
+    'quota-exceeded': `${label} says this app's quota is used up (QUOTA_EXCEEDED); every user's calls wait ${retryAfter} s. Ask the provider for a higher quota.`,
+    paced: `Calls to ${label} are paced; this one's turn comes in ${retryAfter} s, after this request's time.`,
+  }[held.reason];
+  const slug = held.reason === 'quota-exceeded' ? 'quota-exceeded' : 'upstream-unavailable';
+  return { ok: false, retryAfter, heldBack: held, problem: problemBody(503, slug, detail, { retry_after: retryAfter, reason: held.reason }) };
+}
+
+function refused(label: string, admission: Extract<Admission, { ok: false }>): CallFailure {
+  // A call waiting on the probe waits like any paused one: the probe's answer decides.
+  return heldBack(label, { until: admission.until, reason: admission.reason === 'probing' ? 'rate-limited' : admission.reason });
+}
+
+export async function throughGovernor(g: Governed, call: () => Promise<CallOutcome>): Promise<CallOutcome> {
+  let stub: Awaited<ReturnType<typeof governorFor>>;
+  let admission: Admission;
+  try {
+    stub = await governorFor(g.env, g.provider);
+    admission = await stub.admit({ rate: g.rate, maxWaitMs: Math.max(0, g.time.timeLeft() - g.time.minCallMs) });
+  } catch {
+    // A Governor that cannot be reached must not stop every call: the provider's own limit
+    // still holds, and the next call asks again.
+    return call();
+  }
+  if (!admission.ok) return refused(g.label, admission);
+  if (admission.waitMs > 0) await new Promise((r) => setTimeout(r, admission.waitMs));
+  const outcome = await call();
+  const limited = !outcome.ok && outcome.problem.upstream_status === 429 && PAUSES.has(g.provider);
+  if (!limited && !admission.probe) return outcome;
+  const quota = !outcome.ok && outcome.problem.type.endsWith(':quota-exceeded');
+  const upstreamStatus = outcome.ok ? outcome.status : outcome.problem.upstream_status;
+  const status = typeof upstreamStatus === 'number' ? upstreamStatus : 0;
+  const retryAfter = outcome.ok ? undefined : outcome.retryAfter;
+  const reported = await stub.report({ status: limited ? 429 : status, retryAfter, quota, probe: admission.probe }).catch(() => null);
+  if (!limited) return outcome;
+  const until = reported?.until || Date.now() + (retryAfter ?? 30) * 1000;
+  if (quota && reported?.paused) {
+    await emit(g.env, g.app, 'provider.quota_exceeded', { provider: g.provider, paused_until: new Date(until).toISOString() });
+  }
+  return heldBack(g.label, { until, reason: quota ? 'quota-exceeded' : 'rate-limited' });
+}
