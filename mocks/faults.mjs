@@ -3,6 +3,7 @@
 // without answering), `slow` (answer after 15 s), `wait<ms>` (answer 200 after that long),
 // `stuck` (a list page whose paging does not move) or `cycle` (a token list whose cursors go
 // round, A→B→A); see pageFor. Any other 200 answers `{}`. Calls are counted at `GET /__faults/<script>`.
+// `bucket<N>` is an app-wide rate limit (see bucketAnswer).
 // `onDrop` is called as a connection is dropped (the test log expects workerd's report of it then);
 // `GET /__expect-drop` calls it too, for a test about to fail a connection elsewhere (a closed port).
 import { createServer } from 'node:http';
@@ -49,6 +50,31 @@ function pageFor(step, url, self) {
   return { items: spotifyItems('stuck'), next: next.toString(), offset, limit, total: 1000, href: self, previous: null };
 }
 
+const buckets = new Map();
+
+/**
+ * A provider's app-wide rate limit: script `bucket<N>` (or `bucket<N>r<S>w<ms>`) is one token
+ * bucket of N calls a second (burst N) shared by every token, as Spotify counts per client id; a
+ * call over it answers 429 with `Retry-After: S` (default 1); `w` makes every answer take that long. Every call is logged, whoever sent it,
+ * at `GET /__faults/<script>|*` with the time it arrived and its status.
+ */
+async function bucketAnswer(script, req, res, seen) {
+  const [, rate = '1', wait = '1', slow = '0'] = /^bucket(\d+)(?:r(\d+))?(?:w(\d+))?$/.exec(script) ?? [];
+  const now = Date.now();
+  const b = buckets.get(script) ?? { tokens: Number(rate), at: now };
+  b.tokens = Math.min(Number(rate), b.tokens + ((now - b.at) / 1000) * Number(rate));
+  b.at = now;
+  const ok = b.tokens >= 1;
+  if (ok) b.tokens -= 1;
+  buckets.set(script, b);
+  const log = seen.get(`${script}|*`) ?? [];
+  seen.set(`${script}|*`, log);
+  log.push({ at: now, status: ok ? 200 : 429, authorization: req.headers.authorization ?? null });
+  if (Number(slow)) await new Promise((r) => setTimeout(r, Number(slow)));
+  res.writeHead(ok ? 200 : 429, { 'content-type': 'application/json', ...(ok ? {} : { 'retry-after': wait }) });
+  res.end(JSON.stringify(ok ? {} : { error: { status: 429, message: 'API rate limit exceeded' } }));
+}
+
 export function startFaults({ port = 0, host = '127.0.0.1', onDrop = () => {} } = {}) {
   const seen = new Map();
   const server = createServer(async (req, res) => {
@@ -64,6 +90,7 @@ export function startFaults({ port = 0, host = '127.0.0.1', onDrop = () => {} } 
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(seen.get(decodeURIComponent(rest.join('/'))) ?? []));
       return;
     }
+    if (script.startsWith('bucket')) return bucketAnswer(script, req, res, seen);
     const key = `${script}|${req.headers.authorization ?? ''}`;
     const calls = seen.get(key) ?? [];
     seen.set(key, calls);

@@ -5,7 +5,7 @@
 // cannot share memory with this process.
 import { createServer } from 'node:http';
 import { answerChecker } from './answer-check.mjs';
-import { beforeForward, isTokenCall, rewriteHeaders, tokenAnswer } from './scenarios.mjs';
+import { beforeForward, errorAnswer, isTokenCall, rewriteHeaders, tokenAnswer } from './scenarios.mjs';
 import { mintCode } from './world/identity.mjs';
 import { stateControl, worldAnswer } from './world/index.mjs';
 
@@ -63,7 +63,7 @@ export function startProxy({ name, target, contract, port = 0, host = '127.0.0.1
       if (!HOP.has(k) && k !== 'content-encoding') outHeaders[k] = v;
     });
     if (answer.json !== undefined) outHeaders['content-type'] = 'application/json';
-    outHeaders = rewriteHeaders(name, req, status, outHeaders);
+    outHeaders = { ...rewriteHeaders(name, req, status, outHeaders), ...answer.headers };
     res.writeHead(status, outHeaders).end(answer.json === undefined ? text : JSON.stringify(answer.json));
   });
   return new Promise((resolve, reject) => {
@@ -92,7 +92,7 @@ function authorize(req, res) {
  * to a call Prism accepted (2xx, no violation, no scenario or test `Prefer`), or Prism's own.
  */
 function answerFor(name, req, body, status, text, violations, scenario) {
-  if (status < 200 || status >= 300) return {};
+  if (status < 200 || status >= 300) return errorAnswer(name, req, status);
   if (isTokenCall(req)) {
     try {
       return { json: tokenAnswer(req, body, JSON.parse(text)) };

@@ -35,7 +35,7 @@ export function beforeForward(upstream, req, body) {
   if (auth.startsWith('Bearer expired')) return { prefer: 'code=401' };
   if (auth.startsWith('Bearer slow')) return { delayMs: 100 };
   if (auth.startsWith('Bearer forbidden')) return { prefer: 'code=403' };
-  if (auth.startsWith('Bearer ratelimited')) return { prefer: 'code=429' };
+  if (auth.startsWith('Bearer ratelimited') || auth.startsWith('Bearer penalty') || auth.startsWith('Bearer quota')) return { prefer: 'code=429' };
   if (auth.startsWith('Bearer broken')) return { prefer: 'code=500' };
   if (auth.startsWith('Bearer failpage') && Number(new URL(req.url, 'http://mock').searchParams.get('offset')) > 0) return { prefer: 'code=500' };
   return {};
@@ -51,6 +51,24 @@ export function tokenAnswer(req, body, json) {
   const out = { ...json, access_token: mintToken('at', user) };
   if ('refresh_token' in json) out.refresh_token = mintToken('rt', user);
   return out;
+}
+
+/**
+ * Prism's error answer, reshaped for the scenario tokens that need more than a status: `penalty…`
+ * is a long Spotify penalty (`Retry-After: 120`), `quota…` the development-mode quota's 429
+ * (`reason: "QUOTA_EXCEEDED"`, Retry-After 120).
+ */
+export function errorAnswer(upstream, req, status) {
+  const auth = req.headers.authorization ?? '';
+  if (status !== 429 || upstream !== 'spotify-api') return {};
+  if (auth.startsWith('Bearer penalty')) return { headers: { 'retry-after': '120' } };
+  if (auth.startsWith('Bearer quota')) {
+    return {
+      headers: { 'retry-after': '120' },
+      json: { error: { status: 429, message: 'This app has exceeded its quota for the development mode', reason: 'QUOTA_EXCEEDED' } },
+    };
+  }
+  return {};
 }
 
 const xWindows = new Map();

@@ -13,6 +13,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
+import type { GovernorState } from '../schemas/admin';
 import { governorStorage } from '../storage/keys';
 
 declare module '../env' {
@@ -55,16 +56,6 @@ interface Persisted {
   quotaExceeded: number;
   /** Daily counters (X: app follows), each with the end of its window. */
   daily: Record<string, { used: number; resetAt: number }>;
-}
-
-export interface GovernorState {
-  paused_until: string | null;
-  reason: PauseReason | null;
-  probing: boolean;
-  calls_last_minute: number;
-  rate_limited_today: number;
-  quota_exceeded_today: number;
-  daily: Record<string, { used: number; resets_at: string }>;
 }
 
 /** A 429 that named no wait still pauses, this long: retrying at once is what makes a penalty longer. */

@@ -4,7 +4,8 @@ import { newWebhookSecret, readSettings, writeSettings } from '../auth/settings'
 import type { AppEnv } from '../env';
 import { Problem } from '../http/problem';
 import { problemOnInvalid, requireJson } from '../http/validation';
-import { AppIdPath, CreateAppBody, CreatedApp, RevokeBody, SettingsBody, SettingsResponse } from '../schemas/admin';
+import { governorStates } from '../operations/governors';
+import { AppIdPath, CreateAppBody, CreatedApp, GovernorsResponse, RevokeBody, SettingsBody, SettingsResponse } from '../schemas/admin';
 import { ProblemSchema } from '../schemas/common';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -93,3 +94,16 @@ admin.openapi(settingsRoute, async (c) => {
     200,
   );
 });
+
+const governorsRoute = createRoute({
+  method: 'get',
+  path: '/admin/governors',
+  tags: ['admin'],
+  summary: "Each provider credential's rate governor: paused until, calls in the last minute, 429s today, daily counts",
+  responses: {
+    200: { description: 'One entry per provider', content: { 'application/json': { schema: GovernorsResponse } } },
+    401: problem('Wrong ADMIN_TOKEN'),
+  },
+});
+
+admin.openapi(governorsRoute, async (c) => c.json(await governorStates(c.env), 200));

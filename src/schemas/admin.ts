@@ -59,3 +59,32 @@ export const SettingsResponse = z
     live_secrets: z.object({ event: z.number(), action: z.number() }),
   })
   .openapi('AppSettings');
+
+/** One provider credential's Governor, as the operator sees it (GET /admin/governors). */
+export const GovernorState = z
+  .object({
+    paused_until: z.string().nullable().openapi({ description: "Until when every user's calls are held back (a 429's Retry-After); null when not paused" }),
+    reason: z.enum(['rate-limited', 'quota-exceeded']).nullable(),
+    probing: z.boolean().openapi({ description: 'The first call after a pause is out, alone; the rest wait for its answer' }),
+    calls_last_minute: z.number().int(),
+    rate_limited_today: z.number().int().openapi({ description: '429s this UTC day' }),
+    quota_exceeded_today: z.number().int(),
+    daily: z
+      .record(z.string(), z.object({ used: z.number().int(), resets_at: z.string() }))
+      .openapi({ description: "The app's daily counts at the provider (X: `x:follows`, 1,000 a day)" }),
+  })
+  .openapi('GovernorState');
+export type GovernorState = z.infer<typeof GovernorState>;
+
+export const GovernorsResponse = z
+  .object({
+    governors: z.array(
+      GovernorState.extend({
+        provider: z.enum(['spotify', 'x', 'audius']),
+        rate: z.number().openapi({ description: 'Calls a second this credential is paced to (SPOTIFY_RATE, X_RATE, AUDIUS_RATE); 0 paces nothing' }),
+        enabled: z.boolean().openapi({ description: 'false when RATE_GOVERNOR=off' }),
+      }),
+    ),
+  })
+  .openapi('Governors');
+export type GovernorsResponse = z.infer<typeof GovernorsResponse>;

@@ -47,13 +47,10 @@ export const ItemResult = z
     id: z.string(),
     status: z.enum(ITEM_STATUSES),
     following: z.boolean().optional(),
-    reason: z
-      .string()
-      .optional()
-      .openapi({
-        description:
-          'skipped: duplicate or not-processed; deferred: time-budget (the request ran out of time), rate-limited (the provider rate limits this app: every user waits), quota-exceeded (the app quota is used up), paced (its turn under the rate came after this request), daily-cap (X: 400 follows a day per user, 1000 per app)',
-      }),
+    reason: z.string().optional().openapi({
+      description:
+        'skipped: duplicate or not-processed; deferred: time-budget (the request ran out of time), rate-limited (the provider rate limits this app: every user waits), quota-exceeded (the app quota is used up), paced (its turn under the rate came after this request), daily-cap (X: 400 follows a day per user, 1000 per app)',
+    }),
     problem: ItemProblem.optional(),
     retry_at: z
       .string()

@@ -73,3 +73,30 @@ export async function throughGovernor(g: Governed, call: () => Promise<CallOutco
   }
   return heldBack(g.label, { until, reason: quota ? 'quota-exceeded' : 'rate-limited' });
 }
+
+/**
+ * Counters the provider keeps per app, in the credential's Governor (X: 1,000 follows a day per
+ * app). Best effort the other way: a Governor that cannot be reached grants, since the provider's
+ * own count still holds.
+ */
+export class AppBudget {
+  constructor(private readonly g: Pick<Governed, 'env' | 'provider'>) {}
+
+  async reserve(counter: string, want: number, limit: number, windowMs: number): Promise<{ granted: number; resetAt: number }> {
+    if (want <= 0) return { granted: 0, resetAt: Date.now() + windowMs };
+    try {
+      return await (await governorFor(this.g.env, this.g.provider)).reserveDaily(counter, want, limit, windowMs);
+    } catch {
+      return { granted: want, resetAt: Date.now() + windowMs };
+    }
+  }
+
+  async release(counter: string, count: number): Promise<void> {
+    if (count <= 0) return;
+    try {
+      await (await governorFor(this.g.env, this.g.provider)).releaseDaily(counter, count);
+    } catch {
+      // A lost release only leaves the day's count a little high.
+    }
+  }
+}

@@ -5,7 +5,7 @@ import { fetchWithRetry } from '../net/retry';
 import { PROVIDER_LABELS } from '../providers/names';
 import { type ConnectionId, connectionKey } from '../storage/keys';
 import { accessToken, noteProviderUserId, vaultFor } from '../tokens/access';
-import { governsPauses, throughGovernor } from './governed';
+import { AppBudget, governsPauses, throughGovernor } from './governed';
 import { throughCircuit } from './guard';
 import { type CallOutcome, failureBrokenOff, failureNetwork, failureOf, tokenProblem } from './outcome';
 import { RateBudget } from './rate-budget';
@@ -33,6 +33,8 @@ export class UpstreamSession {
   readonly config: Config;
   readonly time: TimeBudget;
   readonly budget: RateBudget;
+  /** The app's own counters at the provider (X's daily follows per app), in the credential's Governor. */
+  readonly appBudget: AppBudget;
 
   private constructor(
     readonly env: Env,
@@ -41,6 +43,7 @@ export class UpstreamSession {
     this.config = configOf(env);
     this.time = new TimeBudget(this.config.requestBudgetMs);
     this.budget = new RateBudget(env, id);
+    this.appBudget = new AppBudget({ env, provider: id.provider });
   }
 
   /** A session with a usable token, or a Problem (404 not connected, 409 reauth, 503...). */

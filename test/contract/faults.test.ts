@@ -4,7 +4,7 @@ import { resetCircuits } from '../../src/net/circuit';
 import { spotify } from '../../src/providers/spotify';
 import { X_FOLLOW_BUDGET, x } from '../../src/providers/x';
 import { UpstreamSession } from '../../src/upstream/session';
-import { byToken, call, callWith, connect, mockCalls, newApp, ownCredential, spotifyIds, unique } from '../support/helpers';
+import { byToken, callWith, connect, mockCalls, newApp, ownCredential, spotifyIds, unique } from '../support/helpers';
 // The scanned entry (secret scan), called with a changed env.
 import worker from '../support/scanned-worker';
 

@@ -12,6 +12,8 @@ import { checkXUser, normalizeXProfile, normalizeXUser, X_ID } from './users';
 
 /** X allows 50 follow (and 50 unfollow) requests per 15 minutes per user. */
 export const X_FOLLOW_BUDGET = { limit: 50, windowMs: 15 * 60_000 };
+/** And 400 follows a day per user, 1,000 a day per app (unfollows are not capped by the day). */
+export const X_DAILY_FOLLOWS = { user: 400, app: 1000, windowMs: 24 * 3600_000 };
 const LOOKUP_BATCH = 100;
 
 const api = (session: UpstreamSession, path: string) => `${session.config.x.apiUrl}${path}`;
@@ -48,8 +50,17 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   const source = await me(session);
   const bucket = `x:${op}`;
   const reservation = await session.budget.reserve(bucket, targets.length, X_FOLLOW_BUDGET.limit, X_FOLLOW_BUDGET.windowMs);
-  const { granted, resetAt } = reservation;
-  const later = targets.slice(granted).map((id): ItemResult => ({ id, status: 'deferred', retry_at: new Date(resetAt).toISOString() }));
+  const { resetAt } = reservation;
+  const daily = op === 'follow' ? await dailyCaps(session, reservation.granted) : null;
+  const granted = daily ? daily.granted : reservation.granted;
+  // Past a daily cap the wait is the day's window; past the 15-minute budget, its window.
+  const later = targets.slice(granted).map((id, i): ItemResult => {
+    const capped = daily !== null && granted + i < reservation.granted;
+    return capped
+      ? { id, status: 'deferred', reason: 'daily-cap', retry_at: new Date(daily.resetAt).toISOString() }
+      : { id, status: 'deferred', retry_at: new Date(resetAt).toISOString() };
+  });
+  if (reservation.granted > granted) await session.budget.release(bucket, reservation.granted - granted, reservation, X_FOLLOW_BUDGET.limit);
   // Once X says the budget is spent (a 429, or remaining 0), the calls not yet sent are deferred.
   let spentUntil: number | null = null;
   // Calls the circuit or the request's time budget kept back: their slots go back to the budget
@@ -97,7 +108,28 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   const first = head === undefined ? [] : [await one(head)];
   const now = [...first, ...(await mapConcurrent(rest, concurrencyOf(session), one))];
   if (unsent) await session.budget.release(bucket, unsent, reservation, X_FOLLOW_BUDGET.limit);
+  if (unsent && daily) await daily.release(unsent);
   return [...now, ...later];
+}
+
+/**
+ * The day's caps on follows: the user's 400 (its TokenVault) and the app's 1,000 (the
+ * credential's Governor), counted from the first follow of the window. What one grants and the
+ * other does not goes back.
+ */
+async function dailyCaps(session: UpstreamSession, want: number) {
+  const { user, app, windowMs } = X_DAILY_FOLLOWS;
+  const mine = await session.budget.reserve('x:follow-day', want, user, windowMs);
+  const ours = await session.appBudget.reserve('x:follows', mine.granted, app, windowMs);
+  if (ours.granted < mine.granted) await session.budget.release('x:follow-day', mine.granted - ours.granted, mine, user);
+  return {
+    granted: ours.granted,
+    resetAt: ours.granted < mine.granted ? ours.resetAt : mine.resetAt,
+    release: async (count: number) => {
+      await session.budget.release('x:follow-day', count, mine, user);
+      await session.appBudget.release('x:follows', count);
+    },
+  };
 }
 
 /** Follow state from `GET /2/users?ids=…&user.fields=connection_status`, 100 users a call. */

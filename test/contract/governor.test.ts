@@ -1,0 +1,172 @@
+// The per-credential Governor (src/governor/): a 429 pauses every user's calls, the first call
+// after the pause goes alone, pacing keeps bulk work under the provider's own limit.
+import { env, SELF } from 'cloudflare:test';
+import { describe, expect, inject, it } from 'vitest';
+import { governorFor } from '../../src/governor/access';
+import { BASE, byToken, callWith, connect, mockCalls, newApp, ownCredential, spotifyIds, unique } from '../support/helpers';
+
+type Result = { id: string; status: string; reason?: string; retry_at?: string };
+type Batch = { results: Result[]; summary: Record<string, number> };
+
+const faults = () => inject('mockUrls').faults!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Every call the fake provider's app-wide bucket saw, whoever sent it. */
+const bucketLog = async (script: string) =>
+  (await (await fetch(`${faults()}/__faults/${encodeURIComponent(`${script}|*`)}`)).json()) as { at: number; status: number; authorization: string }[];
+
+/** `n` users of one app, each connected with a fresh token; `follow(i, ids)` follows as user i with `vars`. */
+async function users(n: number, vars: Record<string, string>) {
+  const { key } = await newApp();
+  const tokens = await Promise.all(Array.from({ length: n }, (_, i) => connect(key, `u${i}`)));
+  const follow = async (i: number, ids: string[]) => {
+    const res = await callWith(vars, key, 'PUT', `/v1/users/u${i}/spotify/follows`, { type: 'artist', ids });
+    return { res, body: (await res.json()) as Batch };
+  };
+  return { key, tokens, follow };
+}
+
+describe('the Governor of one credential', () => {
+  it('pauses on a 429 for the time asked, then lets one probe out alone, and resumes when it answers', async () => {
+    const g = await governorFor({ ...env, ...ownCredential() }, 'spotify');
+    expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toEqual({ ok: true, waitMs: 0, probe: false });
+    const before = Date.now();
+    expect(await g.report({ status: 429, retryAfter: 1, probe: false })).toMatchObject({ paused: true, reason: 'rate-limited' });
+    const held = await g.admit({ rate: 0, maxWaitMs: 1000 });
+    expect(held).toMatchObject({ ok: false, reason: 'rate-limited' });
+    expect(held.ok === false && held.until - before).toBeGreaterThanOrEqual(1000);
+    await sleep(1100);
+    expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toEqual({ ok: true, waitMs: 0, probe: true });
+    expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toMatchObject({ ok: false, reason: 'probing' });
+    await g.report({ status: 200, probe: true });
+    expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toEqual({ ok: true, waitMs: 0, probe: false });
+    expect((await g.state()).rate_limited_today).toBe(1);
+  });
+
+  it('paces to its rate: a second of burst at once, then one slot every 1/rate s, and refuses what would wait too long', async () => {
+    const g = await governorFor({ ...env, ...ownCredential() }, 'spotify');
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const a = await g.admit({ rate: 5, maxWaitMs: 10_000 });
+      waits.push(a.ok ? a.waitMs : -1);
+    }
+    expect(waits.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    expect(waits[5]).toBeGreaterThan(150);
+    expect(waits[6]).toBeGreaterThan(waits[5]!);
+    expect(await g.admit({ rate: 5, maxWaitMs: 0 })).toMatchObject({ ok: false, reason: 'paced' });
+  });
+});
+
+describe('a pause through the worker', () => {
+  it('after one user meets a 429, 25 other users get their items deferred with no upstream call; the pause ends on time with one call alone', async () => {
+    // One call a second, app-wide; over it, 429 with Retry-After: 2; every answer takes 500 ms, so
+    // the probe after the pause is still out while the other 24 ask.
+    const script = `bucket1r2w500`;
+    const vars = { ...ownCredential(), SPOTIFY_API_URL: `${faults()}/${script}`, SPOTIFY_RATE: '0' };
+    const { tokens, follow } = await users(26, vars);
+    // Two users at once: the bucket lets one through, the other meets the 429 and pauses the credential.
+    const first = await Promise.all([follow(0, spotifyIds(1)), follow(1, spotifyIds(1))]);
+    const statuses = first.map((f) => f.body.results[0]!.status).sort();
+    expect(statuses).toEqual(['deferred', 'done']);
+    const calledBefore = (await bucketLog(script)).length;
+    expect(calledBefore).toBe(2);
+    // 25 users at once during the pause: every item deferred until the pause ends, nothing sent.
+    const during = await Promise.all(Array.from({ length: 25 }, (_, i) => follow(i + 1, spotifyIds(2))));
+    expect(during.every(({ body }) => body.results.every((r) => r.status === 'deferred' && r.reason === 'rate-limited'))).toBe(true);
+    expect(during.every(({ res }) => Number(res.headers.get('retry-after')) >= 1)).toBe(true);
+    expect((await bucketLog(script)).length).toBe(calledBefore);
+    const until = Math.max(...during.flatMap(({ body }) => body.results.map((r) => Date.parse(r.retry_at!))));
+    // Retry-After: 2 from the 429: the pause ends about 2 s after it, not later.
+    expect(until - (await bucketLog(script))[1]!.at).toBeLessThan(3200);
+    await sleep(Math.max(0, until - Date.now()) + 100);
+    // After the pause: 25 users at once, and exactly one call goes out first (the probe).
+    const after = await Promise.all(Array.from({ length: 25 }, (_, i) => follow(i + 1, spotifyIds(1))));
+    const sent = (await bucketLog(script)).slice(calledBefore);
+    expect(sent[0]!.status).toBe(200);
+    // The probe went alone: no other call arrived while it was out (its answer takes 500 ms).
+    expect(sent.slice(1).every((c) => c.at >= sent[0]!.at + 450)).toBe(true);
+    expect(after.filter(({ body }) => body.results[0]!.status === 'done').length).toBeGreaterThanOrEqual(1);
+    expect(after.filter(({ body }) => body.results[0]!.status === 'deferred').length).toBeGreaterThanOrEqual(20);
+    expect(tokens).toHaveLength(26);
+  });
+
+  it('through the Prism mock: a Spotify penalty (Retry-After 120) defers every other user at once, and the operator sees the pause', async () => {
+    const vars = ownCredential();
+    const { key } = await newApp();
+    await connect(key, 'hit', { access_token: unique('penalty-at') });
+    const others = await Promise.all(Array.from({ length: 5 }, (_, i) => connect(key, `o${i}`)));
+    const hit = (await (await callWith(vars, key, 'PUT', '/v1/users/hit/spotify/follows', { type: 'artist', ids: spotifyIds(3) })).json()) as Batch;
+    expect(hit.results.every((r) => r.status === 'deferred' && r.reason === 'rate-limited')).toBe(true);
+    expect(Date.parse(hit.results[0]!.retry_at!) - Date.now()).toBeGreaterThan(100_000);
+    for (let i = 0; i < others.length; i++) {
+      const res = await callWith(vars, key, 'POST', `/v1/users/o${i}/spotify/follows/contains`, { type: 'artist', ids: spotifyIds(2) });
+      expect(res.status).toBe(200);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(100);
+    }
+    for (const token of others) expect(await mockCalls('spotify-api', byToken(token))).toEqual([]);
+    // A list cannot be partly deferred: it answers 503 with Retry-After.
+    const list = await callWith(vars, key, 'GET', '/v1/users/o0/spotify/follows?type=artist');
+    expect(list.status).toBe(503);
+    expect(await list.json()).toMatchObject({ type: 'urn:crossfollow:problem:upstream-unavailable', reason: 'rate-limited' });
+    const state = (await (await callWith(vars, '', 'GET', '/admin/governors', undefined, { authorization: 'Bearer test-admin-token' })).json()) as {
+      governors: { provider: string; paused_until: string | null; reason: string | null; rate_limited_today: number }[];
+    };
+    const spotify = state.governors.find((g) => g.provider === 'spotify')!;
+    expect(spotify).toMatchObject({ reason: 'rate-limited', rate_limited_today: 1 });
+    expect(Date.parse(spotify.paused_until!)).toBeGreaterThan(Date.now() + 100_000);
+  });
+
+  it('QUOTA_EXCEEDED is told apart: quota-exceeded items, the pause, and one event to the app', async () => {
+    const vars = ownCredential();
+    const name = unique('quota');
+    const { key, app } = await newApp();
+    const settings = await SELF.fetch(`${BASE}/admin/apps/${app}/settings`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ webhook_url: `${inject('mockUrls').receiver}/hooks/${name}` }),
+    });
+    expect(settings.status).toBe(200);
+    await connect(key, 'q', { access_token: unique('quota-at') });
+    const res = await callWith(vars, key, 'PUT', '/v1/users/q/spotify/follows', { type: 'artist', ids: spotifyIds(2) });
+    const body = (await res.json()) as Batch;
+    expect(body.results.map((r) => [r.status, r.reason])).toEqual([
+      ['deferred', 'quota-exceeded'],
+      ['deferred', 'quota-exceeded'],
+    ]);
+    // Later calls meet the pause without calling Spotify, and send no second event.
+    await callWith(vars, key, 'PUT', '/v1/users/q/spotify/follows', { type: 'artist', ids: spotifyIds(1) });
+    let events: { type: string; data: { provider: string } }[] = [];
+    for (let i = 0; i < 40 && events.length === 0; i++) {
+      await sleep(200);
+      events = ((await (await fetch(`${inject('mockUrls').receiver}/__receiver/${name}`)).json()) as { body: string }[]).map((d) => JSON.parse(d.body));
+    }
+    await sleep(500);
+    const quota = ((await (await fetch(`${inject('mockUrls').receiver}/__receiver/${name}`)).json()) as { body: string }[])
+      .map((d) => JSON.parse(d.body) as { type: string; data: { provider: string } })
+      .filter((e) => e.type === 'provider.quota_exceeded');
+    expect(quota).toHaveLength(1);
+    expect(quota[0]!.data.provider).toBe('spotify');
+  });
+});
+
+describe('pacing', () => {
+  it('bulk work paced under the provider limit meets no 429 at all; the same work unpaced does, and stops at the first', async () => {
+    const paced = 'bucket5';
+    const p = await users(1, { ...ownCredential(), SPOTIFY_API_URL: `${faults()}/${paced}`, SPOTIFY_RATE: '4' });
+    const done = await p.follow(0, spotifyIds(400)); // 8 calls of 50
+    expect(done.body.summary.done).toBe(400);
+    const log = await bucketLog(paced);
+    expect(log).toHaveLength(8);
+    expect(log.every((c) => c.status === 200)).toBe(true);
+
+    const unpaced = 'bucket2';
+    const u = await users(1, { ...ownCredential(), SPOTIFY_API_URL: `${faults()}/${unpaced}`, SPOTIFY_RATE: '0' });
+    const rushed = await u.follow(0, spotifyIds(400));
+    const sent = await bucketLog(unpaced);
+    expect(sent.some((c) => c.status === 429)).toBe(true);
+    // After the first 429 only the calls already in flight (UPSTREAM_CONCURRENCY, 4) went out.
+    const firstLimited = sent.findIndex((c) => c.status === 429);
+    expect(sent.length - firstLimited).toBeLessThanOrEqual(4);
+    expect(rushed.body.summary.deferred).toBeGreaterThan(0);
+    expect(rushed.body.results.filter((r) => r.status === 'deferred').every((r) => r.reason === 'rate-limited')).toBe(true);
+  });
+});
