@@ -11,6 +11,16 @@ import { EXPIRY_MARGIN_MS, type TokenResult } from './types';
 const memory = new Map<string, { token: string; expiresAt: number; providerUserId: string | null; freshUntil: number }>();
 const MEMORY_LIMIT = 1000;
 const MEMORY_TRUST_MS = 30_000;
+/** KV refuses TTLs under 60 s; a token with less life than this left is not cached. */
+const MIN_KV_TTL_S = 60;
+
+/** The KV entry's metadata beside the encrypted access token (docs/storage.md). */
+interface CachedMeta {
+  /** The access token's expiry, ms since epoch. */
+  expires_at: number;
+  /** The user's own id at the provider, or null. */
+  me?: string | null;
+}
 
 /** The connection's TokenVault. */
 export function vaultFor(env: Env, id: ConnectionId) {
@@ -29,7 +39,7 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
     const hit = memory.get(key);
     if (hit && hit.freshUntil > now && hit.expiresAt - now > EXPIRY_MARGIN_MS)
       return { ok: true, token: hit.token, expiresAt: hit.expiresAt, providerUserId: hit.providerUserId };
-    const cached = await env.TOKENS.getWithMetadata<{ expires_at: number; me?: string | null }>(tokensKv.access(id));
+    const cached = await env.TOKENS.getWithMetadata<CachedMeta>(tokensKv.access(id));
     if (cached.value && cached.metadata && cached.metadata.expires_at - now > EXPIRY_MARGIN_MS) {
       try {
         const token = await decrypt(await keyringFrom(configOf(env).tokenKeys), cached.value, key);
@@ -45,6 +55,17 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
   const result = await vaultFor(env, id).accessToken(rejected);
   if (result.ok) remember(key, result);
   return result;
+}
+
+/**
+ * Written only by the connection's TokenVault (one writer per key): the encrypted access token
+ * until 60 s before it expires; nothing when less than KV's minimum TTL would be left.
+ */
+export async function writeAccessCache(env: Env, id: ConnectionId, access: string, meta: CachedMeta): Promise<void> {
+  const ttl = Math.floor((meta.expires_at - EXPIRY_MARGIN_MS - Date.now()) / 1000);
+  const key = tokensKv.access(id);
+  if (ttl < MIN_KV_TTL_S) await env.TOKENS.delete(key);
+  else await env.TOKENS.put(key, access, { expirationTtl: ttl, metadata: meta });
 }
 
 /** Drops this isolate's copy after the vault's tokens change (import, disconnect). */

@@ -18,6 +18,19 @@ const rings = new Map<string, Promise<Keyring>>();
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * The keyring, or why there is none, as data: a KeyringError thrown in a Durable Object would
+ * reach the worker over RPC as a plain Error.
+ */
+export async function keyringOrDetail(secret: string | undefined): Promise<{ ok: true; ring: Keyring } | { ok: false; detail: string }> {
+  try {
+    return { ok: true, ring: await keyringFrom(secret) };
+  } catch (err) {
+    if (err instanceof KeyringError) return { ok: false, detail: err.message };
+    throw err;
+  }
+}
+
 /** Parses `kid:base64key[,kid:base64key...]`; cached per secret value for the isolate's life. */
 export function keyringFrom(secret: string | undefined): Promise<Keyring> {
   if (!secret) return Promise.reject(new KeyringError('TOKEN_KEYS is not set: run `wrangler secret put TOKEN_KEYS` (see README, Deployment).'));

@@ -5,8 +5,9 @@ import { emit } from '../events/emit';
 import { revokeToken, tokenGrant } from '../oauth/client';
 import { providerFor } from '../providers/registry';
 import { connectionKey, tokensKv, vaultStorage } from '../storage/keys';
+import { writeAccessCache } from './access';
 import { observeBudget, releaseBudget, reserveBudget } from './budget';
-import { DecryptError, decrypt, encrypt, type Keyring, KeyringError, keyIdOf, keyringFrom } from './crypto';
+import { DecryptError, decrypt, encrypt, type Keyring, keyIdOf, keyringFrom, keyringOrDetail } from './crypto';
 import { reauth, type Stored, toStatus } from './status';
 import { type BudgetGrant, type ConnectionStatus, EXPIRY_MARGIN_MS, type ImportInput, type TokenResult } from './types';
 
@@ -25,8 +26,6 @@ interface Pending {
   input: ImportInput;
   until: number;
 }
-/** KV refuses TTLs under 60 s; a token with less life than this left is not cached. */
-const MIN_KV_TTL_S = 60;
 
 export type PutResult = { ok: true; created: boolean; status: ConnectionStatus } | { ok: false; detail: string };
 
@@ -263,14 +262,8 @@ export class TokenVault extends DurableObject<Env> {
     await this.cacheAccess(next);
   }
 
-  private async keyring(): Promise<{ ok: true; ring: Keyring } | { ok: false; detail: string }> {
-    try {
-      return { ok: true, ring: await keyringFrom(configOf(this.env).tokenKeys) };
-    } catch (err) {
-      // A KeyringError would reach the worker as a plain Error over RPC; say it as data instead.
-      if (err instanceof KeyringError) return { ok: false, detail: err.message };
-      throw err;
-    }
+  private keyring() {
+    return keyringOrDetail(configOf(this.env).tokenKeys);
   }
 
   private async markReauth(record: Stored, reason: string): Promise<TokenResult> {
@@ -286,13 +279,7 @@ export class TokenVault extends DurableObject<Env> {
     throw err;
   }
 
-  private async cacheAccess(record: Stored): Promise<void> {
-    const ttl = Math.floor((record.expiresAt - EXPIRY_MARGIN_MS - Date.now()) / 1000);
-    const key = tokensKv.access(record.id);
-    if (ttl < MIN_KV_TTL_S) {
-      await this.env.TOKENS.delete(key);
-      return;
-    }
-    await this.env.TOKENS.put(key, record.access, { expirationTtl: ttl, metadata: { expires_at: record.expiresAt, me: record.providerUserId ?? null } });
+  private cacheAccess(record: Stored): Promise<void> {
+    return writeAccessCache(this.env, record.id, record.access, { expires_at: record.expiresAt, me: record.providerUserId ?? null });
   }
 }
