@@ -27,6 +27,12 @@ export interface Config {
   upstreamConcurrency: number;
   /** Milliseconds one request may spend on upstream calls (REQUEST_BUDGET_MS, 100-300000, default 25000). */
   requestBudgetMs: number;
+  /**
+   * Days before a refresh token's end (Spotify: six months after consent) that a connection shows
+   * `expiring` and the app gets its connection.expiring event (EXPIRY_WARNING_DAYS, 0-90, default
+   * 14; 0: no warning, only reauth_required at the end).
+   */
+  expiryWarningDays: number;
   /** The worker's public origin, for OAuth redirect URIs; the request's own origin when unset. */
   publicUrl?: string;
   /** Enables the operator routes under /admin. */
@@ -83,6 +89,7 @@ export function configOf(env: Env): Config {
     audius: { apiUrl: env.AUDIUS_API_URL, apiKey: optional(env.AUDIUS_API_KEY) },
     upstreamConcurrency: intIn(env.UPSTREAM_CONCURRENCY, 1, 16, 4),
     requestBudgetMs: intIn(env.REQUEST_BUDGET_MS, 100, 300_000, 25_000),
+    expiryWarningDays: intIn(env.EXPIRY_WARNING_DAYS, 0, 90, 14),
     publicUrl: optional(env.PUBLIC_URL),
     adminToken: optional(env.ADMIN_TOKEN),
     tokenKeys: optional(env.TOKEN_KEYS),

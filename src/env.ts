@@ -27,6 +27,7 @@ export interface Env {
   /** `off` sends calls without asking the credential's Governor (for measuring what it costs). */
   RATE_GOVERNOR?: string;
   REQUEST_BUDGET_MS?: string;
+  EXPIRY_WARNING_DAYS?: string;
   TOKEN_KEYS?: string;
   ADMIN_TOKEN?: string;
   SPOTIFY_CLIENT_ID?: string;

@@ -34,12 +34,23 @@ export type GrantRequest =
   | { grant_type: 'refresh_token'; refresh_token: string }
   | { grant_type: 'authorization_code'; code: string; code_verifier: string; redirect_uri: string };
 
+/**
+ * How long a refresh token lives counted from the user's original consent, however often it is
+ * refreshed; null where the provider documents no such limit.
+ */
+export type RefreshLifetime = { months: number } | null;
+
 /** Everything OAuth one provider knows; `providers/<name>/oauth.ts` fills it in. */
 export interface ProviderOAuth {
   /** What the follow and library operations need; an app may ask for others. */
   defaultScopes: string;
   /** Single-use refresh tokens (a new one with every refresh): such requests are never retried. */
   rotatesRefreshTokens: boolean;
+  /**
+   * Past it the token endpoint refuses the refresh token whatever is done, so crossfollow warns
+   * before it and asks the user again after it instead of spending a refresh (tokens/expiry.ts).
+   */
+  refreshLifetime: RefreshLifetime;
   /** The authorize page and this app's client id there (undefined when not configured). */
   authorize(config: Config): { url: string; clientId: string | undefined };
   /** The token request for `grant`, or why it cannot be made (a missing secret). */

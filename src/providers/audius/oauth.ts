@@ -4,6 +4,7 @@ import type { ProviderOAuth } from '../../oauth/client';
 export const audiusOAuth: ProviderOAuth = {
   defaultScopes: 'read write',
   rotatesRefreshTokens: true,
+  refreshLifetime: null,
   authorize: (config) => ({ url: `${config.audius.apiUrl}/oauth/authorize`, clientId: config.audius.apiKey }),
   tokenRequest(config, grant) {
     const { apiKey, apiUrl } = config.audius;

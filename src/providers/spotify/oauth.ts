@@ -5,6 +5,9 @@ export const spotifyOAuth: ProviderOAuth = {
   defaultScopes:
     'user-follow-read user-follow-modify user-library-read user-library-modify playlist-read-private playlist-read-collaborative playlist-modify-public playlist-modify-private user-top-read user-read-private user-read-email user-read-playback-position',
   rotatesRefreshTokens: false,
+  // Since 2026 (new apps from 2026-06-18, existing ones from 2026-07-20) a refresh token ends six
+  // months after the user's original consent, and refreshing does not extend it.
+  refreshLifetime: { months: 6 },
   authorize: (config) => ({ url: `${config.spotify.accountsUrl}/authorize`, clientId: config.spotify.clientId }),
   tokenRequest(config, grant) {
     const { clientId, clientSecret, accountsUrl } = config.spotify;

@@ -4,6 +4,7 @@ import { formRequest, type ProviderOAuth } from '../../oauth/client';
 export const xOAuth: ProviderOAuth = {
   defaultScopes: 'tweet.read users.read follows.read follows.write offline.access',
   rotatesRefreshTokens: true,
+  refreshLifetime: null,
   authorize: (config) => ({ url: config.x.authorizeUrl, clientId: config.x.clientId }),
   tokenRequest(config, grant) {
     const { clientId, clientSecret, apiUrl } = config.x;
