@@ -5,7 +5,13 @@
 import type { ProviderName } from '../providers/names';
 import type { Action } from '../schemas/hooks';
 
-export type EventType = 'connection.created' | 'connection.reauth_required' | 'connection.deleted' | 'batch.completed' | 'provider.quota_exceeded';
+export type EventType =
+  | 'connection.created'
+  | 'connection.expiring'
+  | 'connection.reauth_required'
+  | 'connection.deleted'
+  | 'batch.completed'
+  | 'provider.quota_exceeded';
 
 /** `crossfollow-events`: one event, delivered to the app's webhook URL, signed, with retries. */
 export interface EventMessage {

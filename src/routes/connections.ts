@@ -80,6 +80,8 @@ connections.openapi(importRoute, async (c) => {
     expires_at: expiresAt,
     scope: body.scope,
     provider_user_id: body.provider_user_id,
+    // Within the clock skew the schema allows, a time ahead of ours is now.
+    authorized_at: body.authorized_at ? Math.min(Date.parse(body.authorized_at), Date.now()) : undefined,
   });
   if (!result.ok) throw new Problem(500, 'misconfigured', result.detail);
   forgetInMemory(id);

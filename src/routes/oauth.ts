@@ -13,12 +13,12 @@ import type { ProviderName } from '../providers/names';
 import { providerFor } from '../providers/registry';
 import { problemResponses, UserProviderPath } from '../schemas/common';
 import { ConnectionStatus } from '../schemas/connections';
-import { AuthorizeBody, AuthorizePath, AuthorizeResponse, CallbackQuery, ConfirmBody } from '../schemas/oauth';
+import { AUTHORIZE_PATH, AuthorizeBody, AuthorizePath, AuthorizeResponse, CallbackQuery, ConfirmBody } from '../schemas/oauth';
 import { forgetInMemory, vaultFor } from '../tokens/access';
 
 const authorizeRoute = createRoute({
   method: 'post',
-  path: '/v1/connections/{provider}/authorize',
+  path: AUTHORIZE_PATH,
   tags: ['connections'],
   summary: 'Start connecting a user: an authorize URL (PKCE S256, one-time state, 10 minutes)',
   middleware: [requireJson] as const,
@@ -129,6 +129,8 @@ oauth.openapi(callbackRoute, async (c) => {
     refresh_token: outcome.grant.refresh_token,
     expires_at: Date.now() + outcome.grant.expires_in * 1000,
     scope: outcome.grant.scope ?? pending.scopes,
+    // The user consented just now; a refresh token's life is counted from here (tokens/expiry.ts).
+    authorized_at: Date.now(),
   });
   if (!staged) return backTo(c, pending, { crossfollow_status: 'error', error: 'server_error' });
   return backTo(c, pending, { crossfollow_status: 'confirm', connect_id: connectId });

@@ -1,6 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { ProviderParam, UserId } from './common';
 
+/** The route that starts an OAuth connect; a connection.expiring event names it for the reconnect. */
+export const AUTHORIZE_PATH = '/v1/connections/{provider}/authorize';
+
 export const AuthorizePath = z.object({ provider: ProviderParam });
 
 export const AuthorizeBody = z

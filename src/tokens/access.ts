@@ -8,7 +8,7 @@ import { EXPIRY_MARGIN_MS, type TokenResult } from './types';
  * In-isolate cache in front of KV; bounded in size, and each entry trusted for 30 s only, so
  * another isolate's import or disconnect is noticed within that time (plus KV's propagation).
  */
-const memory = new Map<string, { token: string; expiresAt: number; providerUserId: string | null; freshUntil: number }>();
+const memory = new Map<string, { token: string; expiresAt: number; providerUserId: string | null; recheckAt: number | null; freshUntil: number }>();
 const MEMORY_LIMIT = 1000;
 const MEMORY_TRUST_MS = 30_000;
 /** KV refuses TTLs under 60 s; a token with less life than this left is not cached. */
@@ -20,6 +20,13 @@ interface CachedMeta {
   expires_at: number;
   /** The user's own id at the provider, or null. */
   me?: string | null;
+  /** Until when the entry may answer: then the vault must look at the refresh token's end (expiry.ts). */
+  recheck_at?: number | null;
+}
+
+/** Whether a cached token may answer: not near expiry, and not past the time the vault must look again. */
+function servable(expiresAt: number, recheckAt: number | null | undefined, now: number): boolean {
+  return expiresAt - now > EXPIRY_MARGIN_MS && !(typeof recheckAt === 'number' && recheckAt <= now);
 }
 
 /** The connection's TokenVault. */
@@ -37,13 +44,14 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
   const now = Date.now();
   if (rejected === undefined) {
     const hit = memory.get(key);
-    if (hit && hit.freshUntil > now && hit.expiresAt - now > EXPIRY_MARGIN_MS)
-      return { ok: true, token: hit.token, expiresAt: hit.expiresAt, providerUserId: hit.providerUserId };
+    if (hit && hit.freshUntil > now && servable(hit.expiresAt, hit.recheckAt, now))
+      return { ok: true, token: hit.token, expiresAt: hit.expiresAt, providerUserId: hit.providerUserId, recheckAt: hit.recheckAt };
     const cached = await env.TOKENS.getWithMetadata<CachedMeta>(tokensKv.access(id));
-    if (cached.value && cached.metadata && cached.metadata.expires_at - now > EXPIRY_MARGIN_MS) {
+    const meta = cached.metadata;
+    if (cached.value && meta && servable(meta.expires_at, meta.recheck_at, now)) {
       try {
         const token = await decrypt(await keyringFrom(configOf(env).tokenKeys), cached.value, key);
-        const result = { ok: true as const, token, expiresAt: cached.metadata.expires_at, providerUserId: cached.metadata.me ?? null };
+        const result = { ok: true as const, token, expiresAt: meta.expires_at, providerUserId: meta.me ?? null, recheckAt: meta.recheck_at ?? null };
         remember(key, result);
         return result;
       } catch {
@@ -59,10 +67,12 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
 
 /**
  * Written only by the connection's TokenVault (one writer per key): the encrypted access token
- * until 60 s before it expires; nothing when less than KV's minimum TTL would be left.
+ * until 60 s before it expires, or until `recheck_at` if sooner; nothing when less than KV's
+ * minimum TTL would be left.
  */
 export async function writeAccessCache(env: Env, id: ConnectionId, access: string, meta: CachedMeta): Promise<void> {
-  const ttl = Math.floor((meta.expires_at - EXPIRY_MARGIN_MS - Date.now()) / 1000);
+  const until = Math.min(meta.expires_at - EXPIRY_MARGIN_MS, meta.recheck_at ?? Number.POSITIVE_INFINITY);
+  const ttl = Math.floor((until - Date.now()) / 1000);
   const key = tokensKv.access(id);
   if (ttl < MIN_KV_TTL_S) await env.TOKENS.delete(key);
   else await env.TOKENS.put(key, access, { expirationTtl: ttl, metadata: meta });
@@ -73,10 +83,11 @@ export function forgetInMemory(id: ConnectionId): void {
   memory.delete(connectionKey(id));
 }
 
-function remember(key: string, result: { token: string; expiresAt: number; providerUserId: string | null }): void {
+function remember(key: string, result: Extract<TokenResult, { ok: true }>): void {
   const oldest = memory.keys().next();
   if (memory.size >= MEMORY_LIMIT && !oldest.done) memory.delete(oldest.value);
-  memory.set(key, { token: result.token, expiresAt: result.expiresAt, providerUserId: result.providerUserId, freshUntil: Date.now() + MEMORY_TRUST_MS });
+  const { token, expiresAt, providerUserId } = result;
+  memory.set(key, { token, expiresAt, providerUserId, recheckAt: result.recheckAt ?? null, freshUntil: Date.now() + MEMORY_TRUST_MS });
 }
 
 /** Adds a just-resolved provider user id to this isolate's cached entry. */

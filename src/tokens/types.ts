@@ -12,10 +12,13 @@ export interface ImportInput {
   scope?: string;
   /** The user's own id at the provider, when the app knows it; else resolved on first use. */
   provider_user_id?: string;
+  /** When the user consented (ms since epoch): the OAuth callback's time, or the import's; now when absent. */
+  authorized_at?: number;
 }
 
 export type TokenResult =
-  | { ok: true; token: string; expiresAt: number; providerUserId: string | null }
+  /** `recheckAt`: caches in front of the vault serve the token until then only (tokens/expiry.ts). */
+  | { ok: true; token: string; expiresAt: number; providerUserId: string | null; recheckAt?: number | null }
   | { ok: false; reason: 'not_connected' | 'reauth_required' | 'unavailable' | 'misconfigured'; detail: string; retryAfter?: number };
 
 /** A token this close to expiry is treated as expired, so it never dies mid-request. */

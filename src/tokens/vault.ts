@@ -8,7 +8,9 @@ import { connectionKey, tokensKv, vaultStorage } from '../storage/keys';
 import { writeAccessCache } from './access';
 import { observeBudget, releaseBudget, reserveBudget } from './budget';
 import { DecryptError, decrypt, encrypt, type Keyring, keyIdOf, keyringFrom, keyringOrDetail } from './crypto';
-import { reauth, type Stored, toStatus } from './status';
+import { due, type Expiry, expiryOf, importedAuthorization, ruleFor } from './expiry';
+import { settleExpiry } from './expiry-check';
+import { reauth, type Stored, toStatus, usable } from './status';
 import { type BudgetGrant, type ConnectionStatus, EXPIRY_MARGIN_MS, type ImportInput, type TokenResult } from './types';
 
 declare module '../env' {
@@ -54,13 +56,14 @@ export class TokenVault extends DurableObject<Env> {
       status: 'active',
       reason: null,
       connectedAt: previous?.connectedAt ?? now,
+      ...importedAuthorization(previous, input.authorized_at ?? now),
       updatedAt: now,
       refreshedAt: null,
       providerUserId: input.provider_user_id ?? null,
     };
     await this.ctx.storage.put(RECORD, record);
     await this.cacheAccess(record);
-    return { ok: true, created: !previous, status: toStatus(record) };
+    return { ok: true, created: !previous, status: toStatus(record, this.expiry(record)) };
   }
 
   /**
@@ -111,7 +114,7 @@ export class TokenVault extends DurableObject<Env> {
 
   async status(): Promise<ConnectionStatus | null> {
     const record = await this.ctx.storage.get<Stored>(RECORD);
-    return record ? toStatus(record) : null;
+    return record ? toStatus(record, this.expiry(record)) : null;
   }
 
   /**
@@ -145,9 +148,16 @@ export class TokenVault extends DurableObject<Env> {
    */
   async accessToken(rejected?: string): Promise<TokenResult> {
     if (this.inflight) return this.inflight;
-    const record = await this.ctx.storage.get<Stored>(RECORD);
+    let record = await this.ctx.storage.get<Stored>(RECORD);
     if (!record) return { ok: false, reason: 'not_connected', detail: 'No tokens are stored for this user and provider.' };
     if (record.status === 'reauth_required') return reauth(record.reason);
+    // One comparison on the record just read; the vault acts only when a use crosses a line.
+    if (due(this.expiry(record))) {
+      const steps = { markReauth: (r: Stored, why: string) => this.markReauth(r, why), cacheAccess: (r: Stored) => this.cacheAccess(r) };
+      const settled = await this.ctx.blockConcurrencyWhile(() => settleExpiry(this.ctx.storage, this.env, steps));
+      if (settled) return settled;
+      record = (await this.ctx.storage.get<Stored>(RECORD)) ?? record;
+    }
     const ring = await this.keyring();
     if (!ring.ok) return { ok: false, reason: 'misconfigured', detail: ring.detail };
     let current: string;
@@ -158,7 +168,7 @@ export class TokenVault extends DurableObject<Env> {
     }
     if (record.expiresAt - Date.now() > EXPIRY_MARGIN_MS && current !== rejected) {
       if (this.keyIdsStale(ring.ring, record)) await this.ctx.blockConcurrencyWhile(() => this.reencrypt(ring.ring, record.updatedAt));
-      return { ok: true, token: current, expiresAt: record.expiresAt, providerUserId: record.providerUserId ?? null };
+      return usable(record, current, this.expiry(record));
     }
     this.inflight ??= this.ctx
       .blockConcurrencyWhile(() => this.refresh(ring.ring, rejected))
@@ -180,7 +190,7 @@ export class TokenVault extends DurableObject<Env> {
     if (record.expiresAt - Date.now() > EXPIRY_MARGIN_MS) {
       try {
         const current = await decrypt(ring, record.access, aad);
-        if (current !== rejected) return { ok: true, token: current, expiresAt: record.expiresAt, providerUserId: record.providerUserId ?? null };
+        if (current !== rejected) return usable(record, current, this.expiry(record));
       } catch (err) {
         return this.failUnreadable(record, err);
       }
@@ -216,7 +226,7 @@ export class TokenVault extends DurableObject<Env> {
     // Stored before anyone uses the new access token: a crash after this loses nothing.
     await this.ctx.storage.put(RECORD, next);
     await this.cacheAccess(next);
-    return { ok: true, token: outcome.grant.access_token, expiresAt: next.expiresAt, providerUserId: next.providerUserId ?? null };
+    return usable(next, outcome.grant.access_token, this.expiry(next));
   }
 
   /** Keeps the user's own provider id once resolved, so it is looked up once per connection. */
@@ -241,6 +251,10 @@ export class TokenVault extends DurableObject<Env> {
   /** Aligns a budget with what the provider's rate-limit headers said (see budget.ts). */
   observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
     return observeBudget(this.ctx.storage, bucket, remaining, resetAt);
+  }
+
+  private expiry(record: Stored): Expiry {
+    return expiryOf(record, ruleFor(this.env, record.id.provider));
   }
 
   private keyIdsStale(ring: Keyring, record: Stored): boolean {
@@ -280,6 +294,7 @@ export class TokenVault extends DurableObject<Env> {
   }
 
   private cacheAccess(record: Stored): Promise<void> {
-    return writeAccessCache(this.env, record.id, record.access, { expires_at: record.expiresAt, me: record.providerUserId ?? null });
+    const meta = { expires_at: record.expiresAt, me: record.providerUserId ?? null, recheck_at: this.expiry(record).recheckAt };
+    return writeAccessCache(this.env, record.id, record.access, meta);
   }
 }
