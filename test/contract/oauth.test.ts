@@ -45,6 +45,7 @@ describe('OAuth connect', () => {
       expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
       expect(url.searchParams.get('redirect_uri')).toBe(`${BASE}/v1/oauth/${provider}/callback`);
       const back = await consent(started.authorize_url);
+      const consentedAt = Date.now();
       const done = await callbackOf(back);
       expect(done.status).toBe(303);
       expect(done.headers.get('cache-control')).toBe('no-store');
@@ -59,8 +60,22 @@ describe('OAuth connect', () => {
       expect(exchange).toHaveLength(1);
       expect(exchange[0]!.violations).toEqual([]);
       expect(exchange[0]!.body).toContain('code_verifier');
-      const status = (await (await call(key, 'GET', `/v1/users/oa/connections/${provider}`)).json()) as { status: string };
+      const status = (await (await call(key, 'GET', `/v1/users/oa/connections/${provider}`)).json()) as {
+        status: string;
+        authorized_at: string;
+        refresh_expires_at: string | null;
+      };
       expect(status.status).toBe('active');
+      // Authorized at the callback, the moment consent came back; Spotify's refresh token ends 6 months on.
+      expect(Date.parse(status.authorized_at)).toBeGreaterThanOrEqual(consentedAt - 1000);
+      expect(Date.parse(status.authorized_at)).toBeLessThanOrEqual(Date.now());
+      const end = new Date(status.authorized_at);
+      end.setUTCMonth(end.getUTCMonth() + 6);
+      if (provider === 'spotify') {
+        const ends = Date.parse(status.refresh_expires_at!);
+        expect(ends).toBeLessThanOrEqual(end.getTime());
+        expect(ends - end.getTime()).toBeGreaterThan(-4 * 86_400_000); // a 31st becomes the month's last day, no earlier
+      } else expect(status.refresh_expires_at).toBeNull();
       const follow = await call(
         key,
         'PUT',

@@ -65,7 +65,7 @@ export const ownCredential = () => ({ SPOTIFY_CLIENT_ID: unique('cid'), AUDIUS_A
 export async function connect(
   key: string,
   user: string,
-  tokens: { access_token?: string; refresh_token?: string; expires_in?: number; provider_user_id?: string } = {},
+  tokens: { access_token?: string; refresh_token?: string; expires_in?: number; provider_user_id?: string; authorized_at?: string } = {},
   provider: 'spotify' | 'x' | 'audius' = 'spotify',
 ) {
   const access_token = tokens.access_token ?? unique('at');
@@ -77,6 +77,7 @@ export async function connect(
     expires_in: tokens.expires_in ?? 3600,
     scope: 'user-follow-read user-follow-modify',
     ...(tokens.provider_user_id ? { provider_user_id: tokens.provider_user_id } : {}),
+    ...(tokens.authorized_at ? { authorized_at: tokens.authorized_at } : {}),
   });
   if (res.status !== 201 && res.status !== 200) throw new Error(`import failed: ${res.status} ${await res.text()}`);
   return access_token;
