@@ -1,8 +1,10 @@
 // The per-credential Governor (src/governor/): a 429 pauses every user's calls, the first call
 // after the pause goes alone, pacing keeps bulk work under the provider's own limit.
-import { env, SELF } from 'cloudflare:test';
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
 import { governorFor } from '../../src/governor/access';
+import { vaultFor } from '../../src/tokens/access';
+import { reserveBudget } from '../../src/tokens/budget';
 import { BASE, byToken, callWith, connect, mockCalls, newApp, ownCredential, spotifyIds, unique } from '../support/helpers';
 
 type Result = { id: string; status: string; reason?: string; retry_at?: string };
@@ -168,5 +170,42 @@ describe('pacing', () => {
     expect(sent.length - firstLimited).toBeLessThanOrEqual(4);
     expect(rushed.body.summary.deferred).toBeGreaterThan(0);
     expect(rushed.body.results.filter((r) => r.status === 'deferred').every((r) => r.reason === 'rate-limited')).toBe(true);
+  });
+});
+
+describe("X's daily caps", () => {
+  const DAY = 24 * 3600_000;
+  const send = (vars: Record<string, string>, key: string, method: string, user: string, ids: string[]) =>
+    callWith(vars, key, method, `/v1/users/${user}/x/follows`, { type: 'user', ids }).then(async (r) => (await r.json()) as Batch);
+
+  it("the app's 1,000 follows a day: the follows past it are deferred daily-cap until the day's window ends", async () => {
+    const vars = { X_CLIENT_ID: unique('xapp') };
+    const g = await governorFor({ ...env, ...vars }, 'x');
+    await g.reserveDaily('x:follows', 999, 1000, DAY);
+    const { key } = await newApp();
+    await connect(key, 'xd', {}, 'x');
+    const body = await send(vars, key, 'PUT', 'xd', ['5001', '5002', '5003']);
+    expect(body.results.map((r) => [r.status, r.reason ?? null])).toEqual([
+      ['done', null],
+      ['deferred', 'daily-cap'],
+      ['deferred', 'daily-cap'],
+    ]);
+    expect(Date.parse(body.results[1]!.retry_at!) - Date.now()).toBeGreaterThan(23 * 3600_000);
+    expect((await g.state()).daily['x:follows']!.used).toBe(1000);
+    // Unfollows are not capped by the day.
+    expect((await send(vars, key, 'DELETE', 'xd', ['5001'])).summary.done).toBe(1);
+  });
+
+  it("a user's 400 follows a day, counted in their own vault, apart from other users", async () => {
+    const vars = { X_CLIENT_ID: unique('xapp') };
+    const { key, app } = await newApp();
+    await connect(key, 'busy', {}, 'x');
+    await connect(key, 'fresh', {}, 'x');
+    // 398 follows already today for `busy` (as if made earlier, 50 at a time).
+    const vault = vaultFor(env, { app, user: 'busy', provider: 'x' });
+    await runInDurableObject(vault, (_i, state) => reserveBudget(state.storage, 'x:follow-day', 398, 400, DAY));
+    const busy = await send(vars, key, 'PUT', 'busy', ['6001', '6002', '6003']);
+    expect(busy.results.map((r) => r.reason ?? r.status)).toEqual(['done', 'done', 'daily-cap']);
+    expect((await send(vars, key, 'PUT', 'fresh', ['6001', '6002', '6003'])).summary.done).toBe(3);
   });
 });
