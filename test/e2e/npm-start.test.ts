@@ -269,6 +269,23 @@ describe('npm start', () => {
     expect(res.status).toBe(201);
   });
 
+  // Last before Ctrl-C: a penalty pauses the sandbox's Spotify credential for every user for 2 minutes.
+  it("runs docs/rate-limits.md's sandbox block as written: a Spotify penalty defers the demo user's follow too, with no call", async () => {
+    const before = ((await (await fetch(`http://127.0.0.1:${MOCKS_PORT}/__mock/calls`)).json()) as unknown[]).length;
+    const { out, err, statuses } = await runShellBlock('docs/rate-limits.md', '## In the sandbox');
+    expect(
+      statuses.every((s) => [200, 201].includes(s)),
+      err,
+    ).toBe(true);
+    // Each curl prints one JSON body, with no newline between them.
+    const bodies = out.replace(/\}\{/g, '}\n{').trim().split('\n');
+    const [, penalty, demo] = bodies.map((l) => JSON.parse(l) as { results: { status: string; reason?: string }[] });
+    expect(penalty!.results[0]).toMatchObject({ status: 'deferred', reason: 'rate-limited' });
+    expect(demo!.results[0]).toMatchObject({ status: 'deferred', reason: 'rate-limited' });
+    // One call met the penalty; the demo user's follow made none.
+    expect(((await (await fetch(`http://127.0.0.1:${MOCKS_PORT}/__mock/calls`)).json()) as unknown[]).length - before).toBe(1);
+  });
+
   it('stops every process it started on Ctrl-C', async () => {
     const prismPids = [...output.matchAll(/prism pid (\d+)/g)].map((m) => Number(m[1]));
     expect(prismPids, output).toHaveLength(4);
