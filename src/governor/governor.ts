@@ -43,6 +43,8 @@ export interface Report {
   retryAfter?: number;
   quota?: boolean;
   probe: boolean;
+  /** The probe was never sent (the request's time ran out, the circuit was open): the next call probes. */
+  unsent?: boolean;
 }
 
 interface Persisted {
@@ -116,6 +118,11 @@ export class Governor extends DurableObject<Env> {
       else s.rateLimited += 1;
       await this.save();
       return { paused: fresh, until: s.pausedUntil, reason: s.reason };
+    }
+    if (report.probe && report.unsent) {
+      s.probeSince = null;
+      await this.save();
+      return { paused: false, until: 0, reason: null };
     }
     if (report.probe && s.reason) {
       s.reason = null;

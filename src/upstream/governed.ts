@@ -65,7 +65,8 @@ export async function throughGovernor(g: Governed, call: () => Promise<CallOutco
   const upstreamStatus = outcome.ok ? outcome.status : outcome.problem.upstream_status;
   const status = typeof upstreamStatus === 'number' ? upstreamStatus : 0;
   const retryAfter = outcome.ok ? undefined : outcome.retryAfter;
-  const reported = await stub.report({ status: limited ? 429 : status, retryAfter, quota, probe: admission.probe }).catch(() => null);
+  const unsent = !outcome.ok && outcome.notSent !== undefined;
+  const reported = await stub.report({ status: limited ? 429 : status, retryAfter, quota, probe: admission.probe, unsent }).catch(() => null);
   if (!limited) return outcome;
   const until = reported?.until || Date.now() + (retryAfter ?? 30) * 1000;
   if (quota && reported?.paused) {

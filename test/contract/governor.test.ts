@@ -209,3 +209,15 @@ describe("X's daily caps", () => {
     expect((await send(vars, key, 'PUT', 'fresh', ['6001', '6002', '6003'])).summary.done).toBe(3);
   });
 });
+
+describe('a probe that was never sent', () => {
+  it('hands the probe to the next call instead of ending the pause untested', async () => {
+    const g = await governorFor({ ...env, ...ownCredential() }, 'spotify');
+    await g.report({ status: 429, retryAfter: 0, probe: false });
+    expect(await g.admit({ rate: 0, maxWaitMs: 0 })).toMatchObject({ ok: true, probe: true });
+    await g.report({ status: 0, probe: true, unsent: true });
+    // Still a pause to test: the next call is the probe again, and one more waits for it.
+    expect(await g.admit({ rate: 0, maxWaitMs: 0 })).toMatchObject({ ok: true, probe: true });
+    expect(await g.admit({ rate: 0, maxWaitMs: 0 })).toMatchObject({ ok: false, reason: 'probing' });
+  });
+});
