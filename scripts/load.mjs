@@ -1,7 +1,9 @@
 // npm run load: autocannon against `npm start` (wrangler dev + the Prism mocks) on loopback,
 // bounded in time. Two runs: mixed follow/contains/list traffic from several users, then the
 // same with every user's token expiring halfway through (each user must be refreshed exactly once).
-// Prints a table and writes the figures to reports/load.json.
+// Prints a table and writes the figures to reports/load.json. The Governor stays on but paces
+// nothing (SPOTIFY_RATE=0 etc.): at its default 10 Spotify calls a second the pace, not the
+// worker, would set the throughput (and refuse the calls it cannot fit in a request's time).
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +21,15 @@ const key = { authorization: 'Bearer demo-key', 'content-type': 'application/jso
 const child = spawn('node', ['scripts/start.mjs'], {
   detached: true,
   stdio: 'ignore',
-  env: { ...process.env, PORT: String(PORT), MOCKS_PORT: String(MOCKS_PORT), PERSIST_DIR: mkdtempSync(join(tmpdir(), 'crossfollow-load-')) },
+  env: {
+    ...process.env,
+    PORT: String(PORT),
+    MOCKS_PORT: String(MOCKS_PORT),
+    PERSIST_DIR: mkdtempSync(join(tmpdir(), 'crossfollow-load-')),
+    SPOTIFY_RATE: '0',
+    X_RATE: '0',
+    AUDIUS_RATE: '0',
+  },
 });
 const stop = () => {
   try {
@@ -75,13 +85,16 @@ async function connectUsers(prefix, tokens) {
 }
 
 function requestsFor(prefix) {
+  // Each autocannon connection walks this list in order, from the top. Users change every request
+  // (and the kind every USERS requests), so each user comes up again within a few requests of any
+  // connection: every token that expires mid-run is used after it expired, whatever the req/s.
+  const kinds = [
+    (base, u) => ({ method: 'PUT', path: `${base}/follows`, headers: key, body: JSON.stringify({ type: 'artist', ids: ids(120, u) }) }),
+    (base, u) => ({ method: 'POST', path: `${base}/follows/contains`, headers: key, body: JSON.stringify({ type: 'artist', ids: ids(45, u) }) }),
+    (base) => ({ method: 'GET', path: `${base}/follows?type=artist&limit=50`, headers: key }),
+  ];
   const list = [];
-  for (let u = 0; u < USERS; u++) {
-    const base = `/v1/users/${prefix}${u}/spotify`;
-    list.push({ method: 'PUT', path: `${base}/follows`, headers: key, body: JSON.stringify({ type: 'artist', ids: ids(120, u) }) });
-    list.push({ method: 'POST', path: `${base}/follows/contains`, headers: key, body: JSON.stringify({ type: 'artist', ids: ids(45, u) }) });
-    list.push({ method: 'GET', path: `${base}/follows?type=artist&limit=50`, headers: key });
-  }
+  for (const kind of kinds) for (let u = 0; u < USERS; u++) list.push(kind(`/v1/users/${prefix}${u}/spotify`, u));
   return list;
 }
 

@@ -30,4 +30,12 @@ export const LOCAL_VARS = {
   ADMIN_TOKEN: 'local-admin-token',
 };
 
+/**
+ * The Governor's settings from the environment, for `npm start` to pass on (`SPOTIFY_RATE=0 npm
+ * start`); unset ones keep the worker's defaults. Only plain values: they go into a command line.
+ */
+export const GOVERNOR_VARS = Object.fromEntries(
+  ['RATE_GOVERNOR', 'SPOTIFY_RATE', 'X_RATE', 'AUDIUS_RATE'].filter((k) => /^[\w.]+$/.test(process.env[k] ?? '')).map((k) => [k, process.env[k]]),
+);
+
 export const WRANGLER_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
