@@ -63,7 +63,8 @@ export function writeResults(sections, svg) {
     'Everything runs on loopback: `wrangler dev` (workerd, local KV and Durable Objects) against the',
     "project's Prism mocks, or against a fake Spotify in the bench process that answers at once or after",
     'a fixed delay. Figures move with what else the machine is doing; the ratios, measured side by side',
-    'in one run, are what to read.',
+    'in one run, are what to read. Every crossfollow worker runs with the rate Governor on and no pacing',
+    '(`SPOTIFY_RATE=0`): these sections are about the worker, not the pace.',
     '',
   ];
   for (const { title, notes, rows } of sections) parts.push(`## ${title}`, '', ...(notes ? [notes, ''] : []), table(rows));
