@@ -1,6 +1,7 @@
 // What every bench run must get right, timings aside: a run that made extra upstream calls,
 // refreshed twice, hit SDK errors or lost listed items measured the wrong thing, and fails
-// (this is what the CI smoke run asserts).
+// (this is what the CI smoke run asserts). The one timing checked is the pace's: calls made
+// faster than SPOTIFY_RATE allows are a Governor that does not pace.
 
 /** The problems in a run's tables, as sentences; empty when the counts are right. */
 export function countsWrong(sections) {
@@ -18,6 +19,23 @@ export function countsWrong(sections) {
       }
       if ('items' in row && (row.items !== 1000 || row.calls !== 20))
         wrong.push(`listing ${row.client} (${row.upstream}): ${row.items} items in ${row.calls} calls, expected 1000 in 20`);
+      if ('calls, Governor on' in row) {
+        for (const key of ['calls, Governor off', 'calls, Governor on']) {
+          if (row[key] !== row['upstream calls']) wrong.push(`Governor, ${row.request}: ${key} ${row[key]} a request, expected ${row['upstream calls']}`);
+        }
+      }
+      if ('pace minimum ms' in row) {
+        const rate = row.SPOTIFY_RATE;
+        if (row['pace minimum ms'] === '' && row['upstream calls'] !== 20)
+          wrong.push(`pacing, ${row.request}: ${row['upstream calls']} upstream calls, expected 20`);
+        // A few ms of slack: calls are timed where the fake receives them, not where they were admitted.
+        if (row['pace minimum ms'] !== '' && row.ms < row['pace minimum ms'] * 0.95)
+          wrong.push(
+            `pacing, ${row.request}: ${row['upstream calls']} calls in ${row.ms} ms, the pace of ${rate}/s allows no fewer than ${row['pace minimum ms']}`,
+          );
+        if (row['calls/s beyond the burst'] !== '' && !(row['calls/s beyond the burst'] <= rate * 1.05))
+          wrong.push(`pacing, ${row.request}: ${row['calls/s beyond the burst']} calls/s beyond the burst, paced to ${rate}`);
+      }
       if ('refresh calls (each burst)' in row) {
         if (row['refresh calls (each burst)'] !== '1')
           wrong.push(`refresh, ${row['concurrent requests']} at once: ${row['refresh calls (each burst)']} refresh calls, expected 1 a burst`);

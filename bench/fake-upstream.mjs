@@ -1,6 +1,6 @@
 // A fake Spotify for the bench: answers every call the bench makes at once, or after a fixed
 // delay (POST /__delay/<ms>), so the worker's own time and its batching show without Prism's cost.
-// Counts calls (GET /__calls, DELETE /__calls).
+// Counts calls, each with when it arrived (GET /__calls, DELETE /__calls).
 import { createServer } from 'node:http';
 
 export function startFakeSpotify() {
@@ -17,7 +17,7 @@ export function startFakeSpotify() {
       if (req.method === 'DELETE') calls = [];
       return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(calls));
     }
-    calls.push({ method: req.method, path: url.pathname, query: url.search, authorization: req.headers.authorization });
+    calls.push({ method: req.method, path: url.pathname, query: url.search, authorization: req.headers.authorization, at: Date.now() });
     if (delay) await new Promise((r) => setTimeout(r, delay));
     const json = (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (url.pathname.endsWith('/contains')) {

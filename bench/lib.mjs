@@ -71,15 +71,19 @@ export async function startWorker(vars, script) {
   for (const [k, v] of Object.entries(all)) args.push('--var', `${k}:${v}`);
   const child = spawn('node_modules/.bin/wrangler', args, { detached: true, stdio: 'ignore', env: { ...process.env, ...WRANGLER_ENV } });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 240; i++) {
-    if (
-      await fetch(`${url}/`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 250));
+  let up = false;
+  for (let i = 0; i < 240 && !up; i++) {
+    up = await fetch(`${url}/`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (!up) await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!up) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {}
+    throw new Error(`wrangler dev (${script ?? 'crossfollow'}) did not answer on ${url} within 60 s`);
   }
   return {
     url,
@@ -105,7 +109,7 @@ export function median(sorted) {
 
 const stats = (times) => {
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99), n: times.length };
+  return { p50: percentile(times, 50), p90: percentile(times, 90), p99: percentile(times, 99), n: times.length };
 };
 
 /** Runs `fn` `n` times one after another (after `warmup` runs) and returns wall-time stats in ms. */

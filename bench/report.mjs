@@ -64,7 +64,8 @@ export function writeResults(sections, svg) {
     "project's Prism mocks, or against a fake Spotify in the bench process that answers at once or after",
     'a fixed delay. Figures move with what else the machine is doing; the ratios, measured side by side',
     'in one run, are what to read. Every crossfollow worker runs with the rate Governor on and no pacing',
-    '(`SPOTIFY_RATE=0`): these sections are about the worker, not the pace.',
+    '(`SPOTIFY_RATE=0`), as sections 1–4 are about the worker, not the pace; 5a sets one beside a worker',
+    'with the Governor off, and 5b is the pace.',
     '',
   ];
   for (const { title, notes, rows } of sections) parts.push(`## ${title}`, '', ...(notes ? [notes, ''] : []), table(rows));

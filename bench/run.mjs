@@ -1,9 +1,11 @@
 // npm run bench: starts the Prism mocks, a fake Spotify and three `wrangler dev` workers
-// (crossfollow on each upstream, and a do-nothing baseline), runs every bench side by side, prints
-// the tables, checks the counts every run must get right, and writes bench/RESULTS.md and the chart.
+// (crossfollow on each upstream, and a do-nothing baseline), runs every bench side by side, then
+// the Governor's own (a worker with it off and one with it on; one paced), prints the tables,
+// checks the counts every run must get right, and writes bench/RESULTS.md and the chart.
 import { startMocks } from '../mocks/harness.mjs';
 import { countsWrong } from './checks.mjs';
 import { startFakeSpotify } from './fake-upstream.mjs';
+import { governorCost, pacing } from './governor.mjs';
 import { startWorker } from './lib.mjs';
 import { overheadVsDirect, workerStages } from './overhead.mjs';
 import { refreshUnderConcurrency } from './refresh.mjs';
@@ -20,13 +22,15 @@ const stopAll = async () => {
 };
 process.on('SIGINT', () => stopAll().then(() => process.exit(130)));
 
-// Every crossfollow worker runs with the Governor on, as deployed, but without pacing: at the
-// default pace (10 Spotify calls a second, a burst of 10) the wait for the pace, not the worker,
-// would make up most of a 1000-id follow (20 calls) and of every sequential run past the first
-// burst; and 50 or 100 requests at once (4.) would each wait seconds for their turn, which
-// wrangler dev's local proxy cuts off with a 503 ("Your worker restarted mid-request") although
-// the worker answers them all.
+// Every crossfollow worker runs with the Governor on, as deployed, but without pacing, except in
+// the section about pacing (5b): at the default pace (10 Spotify calls a second, a burst of 10)
+// the wait for the pace, not the worker, would make up most of a 1000-id follow (20 calls) and of
+// every sequential run past the first burst; and 50 or 100 requests at once (4.) would each wait
+// seconds for their turn, which wrangler dev's local proxy cuts off with a 503 ("Your worker
+// restarted mid-request") although the worker answers them all.
 const NO_PACING = { SPOTIFY_RATE: '0', X_RATE: '0', AUDIUS_RATE: '0' };
+const PACED_RATE = 20;
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 
 try {
   const viaPrism = await startWorker({ ...mocks.vars, ...NO_PACING });
@@ -54,7 +58,7 @@ try {
   );
   await run(
     "1b. The worker's own time, stage by stage (instant fake upstream)",
-    'Rows go from less work to more, each naming what it adds; the first is a worker that does nothing, for what the local runtime costs by itself, and the two follow rows are the same request without and with an Idempotency-Key. The worker runs with the Governor on and no pacing, so each upstream call includes its `admit` round trip. Before each row the bench waits (up to 15 s) until workerd is idle, so queued connection events are not charged to it. "workerd CPU" is the user+system CPU time of the local workerd processes over the run, divided by the requests (10 ms tick resolution, so read it as an average); it includes the local KV / Durable Object simulation, which in production runs elsewhere. Wall time includes the loopback hop and wrangler\'s local proxy.',
+    'Rows go from less work to more, each naming what it adds; the first is a worker that does nothing, for what the local runtime costs by itself, and the two follow rows are the same request without and with an Idempotency-Key. The worker runs with the Governor on and no pacing, so each upstream call includes its `admit` round trip (5a measures that alone). Before each row the bench waits (up to 15 s) until workerd is idle, so queued connection events are not charged to it. "workerd CPU" is the user+system CPU time of the local workerd processes over the run, divided by the requests (10 ms tick resolution, so read it as an average); it includes the local KV / Durable Object simulation, which in production runs elsewhere. Wall time includes the loopback hop and wrangler\'s local proxy.',
     await workerStages(viaFake, fake, baseline),
   );
 
@@ -89,6 +93,26 @@ try {
     await refreshUnderConcurrency(viaPrism, mocks.urls['spotify-accounts']),
   );
 
+  // The Governor's sections get the machine to themselves: the workers above are done.
+  for (const w of workers.splice(0)) w.stop();
+  const governorOff = await startWorker({ ...mocks.vars, ...NO_PACING, SPOTIFY_API_URL: fake.url, RATE_GOVERNOR: 'off' });
+  workers.push(governorOff);
+  const governorOn = await startWorker({ ...mocks.vars, ...NO_PACING, SPOTIFY_API_URL: fake.url });
+  workers.push(governorOn);
+  await run(
+    "5a. The Governor's cost on the hot path: off vs on, no pacing (instant fake upstream)",
+    'Two fresh crossfollow workers on the same instant fake upstream: one with `RATE_GOVERNOR=off` (crossfollow before the Governor) and one with the Governor on and `SPOTIFY_RATE=0`, so the only difference is the `admit` call to the credential\'s Durable Object before every upstream call (a `report` follows only a 429 or a probe, and none happens here). Requests go one at a time, to each worker in turn (which one goes first swaps every pair), in rounds over all the shapes; "ratio p50, each round" is the range of the rounds\' ratios, for the noise. "added ms per upstream call" divides the added p50 by the calls; the follows run 4 calls at once, so their calls\' round trips overlap. Under local `wrangler dev` the Durable Object runs in the same local runtime as the worker, so an admit costs a local round trip and its CPU; deployed, the Governor runs in one place for every isolate, and a request served far from it pays a network round trip per admit on top.',
+    await governorCost(governorOff, governorOn, fake),
+  );
+  for (const w of workers.splice(0)) w.stop();
+  const paced = await startWorker({ ...mocks.vars, SPOTIFY_API_URL: fake.url, SPOTIFY_RATE: String(PACED_RATE) });
+  workers.push(paced);
+  await run(
+    `5b. Pacing: follows of 1000 ids one after another at SPOTIFY_RATE=${PACED_RATE} (instant fake upstream)`,
+    `The Governor paces a credential's calls with a token bucket of ${PACED_RATE} a second that holds one second of calls and starts full: the first ${PACED_RATE} calls go at once, the rest at the pace, so N calls take at least (N - ${PACED_RATE}) / ${PACED_RATE} s from the first to the last ("pace minimum"). "calls/s beyond the burst" is the calls past the first ${PACED_RATE} over that same time, at most the rate; the bench fails if the calls came faster than the pace allows. Calls are timed where the fake upstream receives them.`,
+    await pacing(paced, fake, PACED_RATE, REPEAT + 1),
+  );
+
   const series = [];
   for (const [rows, upstream, dashed] of [
     [slowRows, '100 ms upstream', false],
@@ -103,7 +127,9 @@ try {
     console.error(`\nthe bench saw wrong counts:\n- ${wrong.join('\n- ')}`);
     process.exitCode = 1;
   } else {
-    console.log('\ncounts checked: calls at the minimum, one refresh a burst, no SDK errors, every listing complete');
+    console.log(
+      '\ncounts checked: calls at the minimum (with the Governor off and on), one refresh a burst, no SDK errors, every listing complete, calls no faster than the pace',
+    );
     writeResults(sections, chart(series, SIZES));
     if (!process.env.BENCH_NO_WRITE) console.log('wrote bench/RESULTS.md and bench/follow-time-vs-n.svg');
   }
