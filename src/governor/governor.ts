@@ -31,8 +31,11 @@ export interface AdmitRequest {
 }
 
 export type Admission =
-  /** Go, after `waitMs` (pacing); `probe`: the first call after a pause, whose outcome must be reported. */
-  | { ok: true; waitMs: number; probe: boolean }
+  /**
+   * Go, after `waitMs` (pacing; then ask `stillClear(epoch)`, since a pause may have begun);
+   * `probe`: the first call after a pause, whose outcome must be reported.
+   */
+  | { ok: true; waitMs: number; probe: boolean; epoch: number }
   /** Not now: until `until` (epoch ms), because of `reason`. */
   | { ok: false; until: number; reason: PauseReason | 'probing' | 'paced' };
 
@@ -43,7 +46,7 @@ export interface Report {
   retryAfter?: number;
   quota?: boolean;
   probe: boolean;
-  /** The probe was never sent (the request's time ran out, the circuit was open): the next call probes. */
+  /** The call was never sent (the request's time ran out, the circuit was open). */
   unsent?: boolean;
 }
 
@@ -52,6 +55,8 @@ interface Persisted {
   reason: PauseReason | null;
   /** When the probe after a pause went out; null when none is out. */
   probeSince: number | null;
+  /** Counts the pauses: a call that waited for its pacing turn checks none began meanwhile. */
+  epoch?: number;
   /** UTC day (YYYY-MM-DD) the counters below are for. */
   day: string;
   rateLimited: number;
@@ -62,8 +67,10 @@ interface Persisted {
 
 /** A 429 that named no wait still pauses, this long: retrying at once is what makes a penalty longer. */
 export const DEFAULT_PAUSE_MS = 30_000;
-/** A probe that never reported (its request died) stops blocking after this long. */
-const PROBE_TIMEOUT_MS = 30_000;
+/** A probe that never reported (its request died) stops blocking after this long: past one call's longest (two sends of 20 s and a refresh). */
+const PROBE_TIMEOUT_MS = 60_000;
+/** The pause a 429 asks for, held to 1 s – 24 h: `Retry-After: 0` would probe at once, a date years ahead would stop every user for good. */
+const MAX_PAUSE_MS = 24 * 3600_000;
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -91,7 +98,7 @@ export class Governor extends DurableObject<Env> {
       s.probeSince = now;
       await this.save();
       this.count(now);
-      return { ok: true, waitMs: 0, probe: true };
+      return { ok: true, waitMs: 0, probe: true, epoch: s.epoch ?? 0 };
     }
     const waitMs = this.pace(request.rate, now);
     if (waitMs > request.maxWaitMs) {
@@ -99,38 +106,54 @@ export class Governor extends DurableObject<Env> {
       return { ok: false, until: now + waitMs, reason: 'paced' };
     }
     this.count(now);
-    return { ok: true, waitMs, probe: false };
+    return { ok: true, waitMs, probe: false, epoch: s.epoch ?? 0 };
   }
 
-  /** What an admitted call came to, when it matters: a 429, or the probe's answer. */
-  async report(report: Report): Promise<{ paused: boolean; until: number; reason: PauseReason | null }> {
+  /** After a pacing wait: the refusal if a pause began since `epoch`, else null (go). */
+  async stillClear(epoch: number): Promise<Admission | null> {
+    const s = this.saved;
+    if ((s.epoch ?? 0) === epoch) return null;
+    return s.reason ? { ok: false, until: Math.max(s.pausedUntil, Date.now() + 1000), reason: s.reason } : null;
+  }
+
+  /**
+   * What an admitted call came to, when it matters: a 429 (pause, or lengthen the pause), or the
+   * probe's answer. `paused` is true for the 429 that began the pause, `quota` for the first
+   * QUOTA_EXCEEDED of a pause (its event is sent once).
+   */
+  async report(report: Report): Promise<{ paused: boolean; quota: boolean; until: number; reason: PauseReason | null }> {
     const now = Date.now();
     const s = this.rollDay(now);
     if (report.status === 429) {
       const reason: PauseReason = report.quota ? 'quota-exceeded' : 'rate-limited';
-      const until = now + (report.retryAfter !== undefined ? report.retryAfter * 1000 : DEFAULT_PAUSE_MS);
+      const asked = report.retryAfter !== undefined ? report.retryAfter * 1000 : DEFAULT_PAUSE_MS;
+      const until = now + Math.min(MAX_PAUSE_MS, Math.max(1000, asked));
       const fresh = !(s.pausedUntil > now && s.reason);
-      // Only ever lengthens: a shorter answer from a call sent before the pause does not end it early.
-      s.pausedUntil = Math.max(s.pausedUntil, until);
-      s.reason = reason === 'quota-exceeded' || s.reason !== 'quota-exceeded' ? reason : s.reason;
+      const firstQuota = reason === 'quota-exceeded' && (fresh || s.reason !== 'quota-exceeded');
+      // A new pause takes the new reason; within one, QUOTA_EXCEEDED wins (it needs the operator).
+      // The pause only ever lengthens: a shorter answer from a call sent before it does not end it early.
+      s.reason = fresh || reason === 'quota-exceeded' ? reason : s.reason;
+      s.pausedUntil = fresh ? until : Math.max(s.pausedUntil, until);
+      if (fresh) s.epoch = (s.epoch ?? 0) + 1;
       s.probeSince = null;
       if (reason === 'quota-exceeded') s.quotaExceeded += 1;
       else s.rateLimited += 1;
       await this.save();
-      return { paused: fresh, until: s.pausedUntil, reason: s.reason };
-    }
-    if (report.probe && report.unsent) {
-      s.probeSince = null;
-      await this.save();
-      return { paused: false, until: 0, reason: null };
+      return { paused: fresh, quota: firstQuota, until: s.pausedUntil, reason: s.reason };
     }
     if (report.probe && s.reason) {
-      s.reason = null;
+      // Only an answer from the provider that is not a rate limit ends the pause (a 2xx, or a
+      // 4xx about the call itself); a probe never sent, cut off or met by a 5xx tells nothing,
+      // so the next call probes instead.
+      const answered = !report.unsent && report.status >= 200 && report.status < 500;
+      if (answered) {
+        s.reason = null;
+        s.pausedUntil = 0;
+      }
       s.probeSince = null;
-      s.pausedUntil = 0;
       await this.save();
     }
-    return { paused: false, until: 0, reason: null };
+    return { paused: false, quota: false, until: 0, reason: null };
   }
 
   /** Takes up to `want` from a daily counter (`limit` per `windowMs`, from its first use). */
@@ -145,10 +168,10 @@ export class Governor extends DurableObject<Env> {
     return { granted, resetAt: c.resetAt };
   }
 
-  /** Gives back daily slots of calls that were never made. */
-  async releaseDaily(counter: string, count: number): Promise<void> {
+  /** Gives back daily slots of calls that were never made, to the window they were taken from. */
+  async releaseDaily(counter: string, count: number, resetAt: number): Promise<void> {
     const c = this.saved.daily[counter];
-    if (!c || count <= 0) return;
+    if (!c || count <= 0 || c.resetAt !== resetAt) return;
     c.used = Math.max(0, c.used - count);
     await this.save();
   }
@@ -161,7 +184,7 @@ export class Governor extends DurableObject<Env> {
     return {
       paused_until: s.pausedUntil > now && s.reason ? new Date(s.pausedUntil).toISOString() : null,
       reason: s.pausedUntil > now ? s.reason : null,
-      probing: s.probeSince !== null,
+      probing: s.probeSince !== null && now - s.probeSince < PROBE_TIMEOUT_MS,
       calls_last_minute: calls,
       rate_limited_today: s.rateLimited,
       quota_exceeded_today: s.quotaExceeded,
@@ -173,13 +196,15 @@ export class Governor extends DurableObject<Env> {
     };
   }
 
-  /** A token bucket of `rate` a second and one second of burst; the wait for this call's slot. */
+  /** A token bucket of `rate` a second and one second of burst (at least one call); the wait for this call's slot. */
   private pace(rate: number, now: number): number {
     if (!(rate > 0)) return 0;
-    const b = this.bucket;
-    if (b.rate !== rate) this.bucket = { tokens: rate, at: now, rate };
     const bucket = this.bucket;
-    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+    // A new rate (a redeploy) changes the pace from now on, without handing out a fresh burst.
+    if (bucket.at === 0) bucket.tokens = Math.max(1, rate);
+    bucket.rate = rate;
+    const burst = Math.max(1, rate);
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - (bucket.at || now)) / 1000) * rate);
     bucket.at = now;
     bucket.tokens -= 1;
     return bucket.tokens >= 0 ? 0 : Math.ceil((-bucket.tokens / rate) * 1000);

@@ -5,6 +5,7 @@ import type { ActionsMessage } from '../queues/messages';
 import type { Action } from '../schemas/hooks';
 import { runFollows } from './follows';
 import { runLibrary } from './library';
+import { deferredHeaders } from './results';
 
 /** Runs each action as its route would, one result per action; a refused action fails alone. */
 export async function runActions(env: Env, app: string, actions: Action[]) {
@@ -23,6 +24,19 @@ export async function runActions(env: Env, app: string, actions: Action[]) {
     }
   }
   return results;
+}
+
+/**
+ * Whether a hook's sender should send it again, and when (seconds): an action that failed with a
+ * 503 (the provider down or rate limiting) or whose items came back `deferred` (a rate limit, a
+ * paced turn, the time budget) has not fully happened. The actions that ran are idempotent at
+ * the provider, so a resend only does the rest. Null when everything happened.
+ */
+export function resendAfter(results: Awaited<ReturnType<typeof runActions>>): number | null {
+  const unavailable = results.some((r) => r.status === 'failed' && r.problem.status === 503);
+  const deferred = results.flatMap((r) => (r.status === 'done' ? r.results.filter((i) => i.status === 'deferred') : []));
+  if (!unavailable && !deferred.length) return null;
+  return Math.max(unavailable ? 30 : 1, Number(deferredHeaders(deferred)['retry-after'] ?? 0));
 }
 
 /**

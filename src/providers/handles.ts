@@ -24,7 +24,7 @@ export async function withHandles(
     const outcome = await lookup(handle.slice(1));
     const id = outcome.ok ? idOf(outcome.json) : undefined;
     if (id && validId(id)) resolved.set(handle, id);
-    else if (!outcome.ok && outcome.notSent === 'time-budget') failures.set(handle, itemFailure(handle, outcome));
+    else if (!outcome.ok && (outcome.notSent === 'time-budget' || outcome.heldBack)) failures.set(handle, itemFailure(handle, outcome));
     else {
       // X answers an unknown username with 200 and `errors`: that is a 404 for this item.
       const unknown = (outcome.ok && !id) || (!outcome.ok && outcome.problem.upstream_status === 404);

@@ -6,7 +6,7 @@ import type { AppEnv } from '../env';
 import { Problem, validationProblem } from '../http/problem';
 import { problemOnInvalid, zodFieldErrors } from '../http/validation';
 import { once } from '../idempotency/middleware';
-import { runActions } from '../operations/actions';
+import { resendAfter, runActions } from '../operations/actions';
 import type { ActionsMessage } from '../queues/messages';
 import { ProblemSchema } from '../schemas/common';
 import { Actions } from '../schemas/hooks';
@@ -79,10 +79,10 @@ hooks.openapi(hookRoute, async (c) => {
       return Response.json({ batch_id: batchId, accepted: actions.length }, { status: 202 });
     }
     const results = await runActions(c.env, app, actions);
-    // A provider that was down or rate limiting: 503 + Retry-After, so the sender retries this
-    // webhook-id (its answer is not kept); the actions that ran are idempotent at the provider.
-    const retryable = results.filter((r) => r.status === 'failed' && r.problem.status === 503);
-    if (retryable.length) return Response.json({ results }, { status: 503, headers: { 'retry-after': '30' } });
+    // Not all of it happened (a provider down or rate limiting, items deferred): 503 +
+    // Retry-After, so the sender retries this webhook-id (its answer is not kept).
+    const after = resendAfter(results);
+    if (after !== null) return Response.json({ results }, { status: 503, headers: { 'retry-after': String(after) } });
     return Response.json({ results });
   });
   // Built inside `once` so a replay answers byte for byte; @hono/zod-openapi types only c.json answers.

@@ -45,35 +45,46 @@ function refused(label: string, admission: Extract<Admission, { ok: false }>): C
   return heldBack(label, { until: admission.until, reason: admission.reason === 'probing' ? 'rate-limited' : admission.reason });
 }
 
+/** What a paced call may wait for its turn: it still needs this much of the request's time to run. */
+const callReserveMs = (time: TimeBudget) => Math.min(10_000, time.budgetMs / 2);
+
 export async function throughGovernor(g: Governed, call: () => Promise<CallOutcome>): Promise<CallOutcome> {
   let stub: Awaited<ReturnType<typeof governorFor>>;
   let admission: Admission;
   try {
     stub = await governorFor(g.env, g.provider);
-    admission = await stub.admit({ rate: g.rate, maxWaitMs: Math.max(0, g.time.timeLeft() - g.time.minCallMs) });
+    admission = await stub.admit({ rate: g.rate, maxWaitMs: Math.max(0, g.time.timeLeft() - callReserveMs(g.time)) });
   } catch {
     // A Governor that cannot be reached must not stop every call: the provider's own limit
-    // still holds, and the next call asks again.
-    return call();
+    // still holds, the next call asks again, and a 429 still defers its items.
+    const outcome = await call();
+    return limitedBy(g, outcome) ? heldBack(g.label, { until: Date.now() + (retryAfterOf(outcome) ?? 30) * 1000, reason: 'rate-limited' }) : outcome;
   }
   if (!admission.ok) return refused(g.label, admission);
-  if (admission.waitMs > 0) await new Promise((r) => setTimeout(r, admission.waitMs));
+  if (admission.waitMs > 0) {
+    await new Promise((r) => setTimeout(r, admission.waitMs));
+    // A pause may have begun while this call waited its turn: then it is not sent at all.
+    const meanwhile = await stub.stillClear(admission.epoch).catch(() => null);
+    if (meanwhile && !meanwhile.ok) return refused(g.label, meanwhile);
+  }
   const outcome = await call();
-  const limited = !outcome.ok && outcome.problem.upstream_status === 429 && PAUSES.has(g.provider);
+  const limited = limitedBy(g, outcome);
   if (!limited && !admission.probe) return outcome;
   const quota = !outcome.ok && outcome.problem.type.endsWith(':quota-exceeded');
   const upstreamStatus = outcome.ok ? outcome.status : outcome.problem.upstream_status;
   const status = typeof upstreamStatus === 'number' ? upstreamStatus : 0;
-  const retryAfter = outcome.ok ? undefined : outcome.retryAfter;
   const unsent = !outcome.ok && outcome.notSent !== undefined;
-  const reported = await stub.report({ status: limited ? 429 : status, retryAfter, quota, probe: admission.probe, unsent }).catch(() => null);
+  const reported = await stub
+    .report({ status: limited ? 429 : status, retryAfter: retryAfterOf(outcome), quota, probe: admission.probe, unsent })
+    .catch(() => null);
   if (!limited) return outcome;
-  const until = reported?.until || Date.now() + (retryAfter ?? 30) * 1000;
-  if (quota && reported?.paused) {
-    await emit(g.env, g.app, 'provider.quota_exceeded', { provider: g.provider, paused_until: new Date(until).toISOString() });
-  }
+  const until = reported?.until || Date.now() + (retryAfterOf(outcome) ?? 30) * 1000;
+  if (reported?.quota) await emit(g.env, g.app, 'provider.quota_exceeded', { provider: g.provider, paused_until: new Date(until).toISOString() });
   return heldBack(g.label, { until, reason: quota ? 'quota-exceeded' : 'rate-limited' });
 }
+
+const limitedBy = (g: Governed, outcome: CallOutcome) => !outcome.ok && outcome.problem.upstream_status === 429 && PAUSES.has(g.provider);
+const retryAfterOf = (outcome: CallOutcome) => (outcome.ok ? undefined : outcome.retryAfter);
 
 /**
  * Counters the provider keeps per app, in the credential's Governor (X: 1,000 follows a day per
@@ -92,10 +103,10 @@ export class AppBudget {
     }
   }
 
-  async release(counter: string, count: number): Promise<void> {
+  async release(counter: string, count: number, resetAt: number): Promise<void> {
     if (count <= 0) return;
     try {
-      await (await governorFor(this.g.env, this.g.provider)).releaseDaily(counter, count);
+      await (await governorFor(this.g.env, this.g.provider)).releaseDaily(counter, count, resetAt);
     } catch {
       // A lost release only leaves the day's count a little high.
     }

@@ -30,17 +30,17 @@ async function users(n: number, vars: Record<string, string>) {
 describe('the Governor of one credential', () => {
   it('pauses on a 429 for the time asked, then lets one probe out alone, and resumes when it answers', async () => {
     const g = await governorFor({ ...env, ...ownCredential() }, 'spotify');
-    expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toEqual({ ok: true, waitMs: 0, probe: false });
+    expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toMatchObject({ ok: true, waitMs: 0, probe: false });
     const before = Date.now();
     expect(await g.report({ status: 429, retryAfter: 1, probe: false })).toMatchObject({ paused: true, reason: 'rate-limited' });
     const held = await g.admit({ rate: 0, maxWaitMs: 1000 });
     expect(held).toMatchObject({ ok: false, reason: 'rate-limited' });
     expect(held.ok === false && held.until - before).toBeGreaterThanOrEqual(1000);
     await sleep(1100);
-    expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toEqual({ ok: true, waitMs: 0, probe: true });
+    expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toMatchObject({ ok: true, waitMs: 0, probe: true });
     expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toMatchObject({ ok: false, reason: 'probing' });
     await g.report({ status: 200, probe: true });
-    expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toEqual({ ok: true, waitMs: 0, probe: false });
+    expect(await g.admit({ rate: 0, maxWaitMs: 1000 })).toMatchObject({ ok: true, waitMs: 0, probe: false });
     expect((await g.state()).rate_limited_today).toBe(1);
   });
 
@@ -60,9 +60,10 @@ describe('the Governor of one credential', () => {
 
 describe('a pause through the worker', () => {
   it('after one user meets a 429, 25 other users get their items deferred with no upstream call; the pause ends on time with one call alone', async () => {
-    // One call a second, app-wide; over it, 429 with Retry-After: 2; every answer takes 500 ms, so
-    // the probe after the pause is still out while the other 24 ask.
-    const script = `bucket1r2w500`;
+    // One call a second, app-wide; over it, 429 with Retry-After: 5 (time enough for 25 requests
+    // on a slow machine); every answer takes 500 ms, so the probe after the pause is still out
+    // while the other 24 ask.
+    const script = `bucket1r5w500`;
     const vars = { ...ownCredential(), SPOTIFY_API_URL: `${faults()}/${script}`, SPOTIFY_RATE: '0' };
     const { tokens, follow } = await users(26, vars);
     // Two users at once: the bucket lets one through, the other meets the 429 and pauses the credential.
@@ -77,8 +78,8 @@ describe('a pause through the worker', () => {
     expect(during.every(({ res }) => Number(res.headers.get('retry-after')) >= 1)).toBe(true);
     expect((await bucketLog(script)).length).toBe(calledBefore);
     const until = Math.max(...during.flatMap(({ body }) => body.results.map((r) => Date.parse(r.retry_at!))));
-    // Retry-After: 2 from the 429: the pause ends about 2 s after it, not later.
-    expect(until - (await bucketLog(script))[1]!.at).toBeLessThan(3200);
+    // Retry-After: 5 from the 429: the pause ends about 5 s after it, not later.
+    expect(until - (await bucketLog(script))[1]!.at).toBeLessThan(6200);
     await sleep(Math.max(0, until - Date.now()) + 100);
     // After the pause: 25 users at once, and exactly one call goes out first (the probe).
     const after = await Promise.all(Array.from({ length: 25 }, (_, i) => follow(i + 1, spotifyIds(1))));
@@ -127,7 +128,7 @@ describe('a pause through the worker', () => {
       body: JSON.stringify({ webhook_url: `${inject('mockUrls').receiver}/hooks/${name}` }),
     });
     expect(settings.status).toBe(200);
-    await connect(key, 'q', { access_token: unique('quota-at') });
+    const token = await connect(key, 'q', { access_token: unique('quota-at') });
     const res = await callWith(vars, key, 'PUT', '/v1/users/q/spotify/follows', { type: 'artist', ids: spotifyIds(2) });
     const body = (await res.json()) as Batch;
     expect(body.results.map((r) => [r.status, r.reason])).toEqual([
@@ -136,6 +137,7 @@ describe('a pause through the worker', () => {
     ]);
     // Later calls meet the pause without calling Spotify, and send no second event.
     await callWith(vars, key, 'PUT', '/v1/users/q/spotify/follows', { type: 'artist', ids: spotifyIds(1) });
+    expect(await mockCalls('spotify-api', byToken(token))).toHaveLength(1);
     let events: { type: string; data: { provider: string } }[] = [];
     for (let i = 0; i < 40 && events.length === 0; i++) {
       await sleep(200);
@@ -213,11 +215,78 @@ describe("X's daily caps", () => {
 describe('a probe that was never sent', () => {
   it('hands the probe to the next call instead of ending the pause untested', async () => {
     const g = await governorFor({ ...env, ...ownCredential() }, 'spotify');
-    await g.report({ status: 429, retryAfter: 0, probe: false });
+    await g.report({ status: 429, retryAfter: 1, probe: false });
+    await sleep(1100);
     expect(await g.admit({ rate: 0, maxWaitMs: 0 })).toMatchObject({ ok: true, probe: true });
     await g.report({ status: 0, probe: true, unsent: true });
     // Still a pause to test: the next call is the probe again, and one more waits for it.
     expect(await g.admit({ rate: 0, maxWaitMs: 0 })).toMatchObject({ ok: true, probe: true });
     expect(await g.admit({ rate: 0, maxWaitMs: 0 })).toMatchObject({ ok: false, reason: 'probing' });
+  });
+});
+
+describe('the Governor, at its edges', () => {
+  const credential = async () => governorFor({ ...env, ...ownCredential() }, 'spotify');
+
+  it('a call that waited for its pacing turn is not sent when a pause began meanwhile', async () => {
+    const g = await credential();
+    expect(await g.admit({ rate: 1, maxWaitMs: 5000 })).toMatchObject({ ok: true, waitMs: 0 });
+    const waiting = await g.admit({ rate: 1, maxWaitMs: 5000 });
+    expect(waiting).toMatchObject({ ok: true });
+    expect(waiting.ok && waiting.waitMs).toBeGreaterThan(500);
+    await g.report({ status: 429, retryAfter: 60, probe: false });
+    expect(await g.stillClear(waiting.ok ? waiting.epoch : -1)).toMatchObject({ ok: false, reason: 'rate-limited' });
+  });
+
+  it('a probe met by a 5xx, or cut off, does not end the pause: the next call probes again', async () => {
+    const g = await credential();
+    await g.report({ status: 429, retryAfter: 1, probe: false });
+    await sleep(1100);
+    for (const status of [503, 0]) {
+      expect(await g.admit({ rate: 0, maxWaitMs: 0 })).toMatchObject({ ok: true, probe: true });
+      await g.report({ status, probe: true });
+    }
+    expect(await g.admit({ rate: 0, maxWaitMs: 0 })).toMatchObject({ ok: true, probe: true });
+    await g.report({ status: 200, probe: true });
+    expect(await g.admit({ rate: 0, maxWaitMs: 0 })).toMatchObject({ ok: true, probe: false });
+  });
+
+  it('QUOTA_EXCEEDED met during a rate-limit pause says so once; a new pause after it takes its own reason; Retry-After 0 still pauses 1 s', async () => {
+    const g = await credential();
+    expect(await g.report({ status: 429, retryAfter: 0, probe: false })).toMatchObject({ paused: true, quota: false, reason: 'rate-limited' });
+    expect(await g.admit({ rate: 0, maxWaitMs: 0 })).toMatchObject({ ok: false });
+    expect(await g.report({ status: 429, retryAfter: 1, quota: true, probe: false })).toMatchObject({ paused: false, quota: true, reason: 'quota-exceeded' });
+    expect(await g.report({ status: 429, retryAfter: 1, quota: true, probe: false })).toMatchObject({ quota: false });
+    await sleep(1100);
+    await g.admit({ rate: 0, maxWaitMs: 0 });
+    await g.report({ status: 200, probe: true });
+    expect(await g.report({ status: 429, retryAfter: 1, probe: false })).toMatchObject({ paused: true, reason: 'rate-limited' });
+  });
+
+  it('through the worker: paced calls queued behind a 429 never go out', async () => {
+    const script = 'bucket1r60';
+    const vars = { ...ownCredential(), SPOTIFY_API_URL: `${faults()}/${script}`, SPOTIFY_RATE: '2' };
+    const { follow } = await users(6, vars);
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => follow(i, spotifyIds(1))));
+    // The burst of two went out (one met the 429); the four waiting their turn were held back.
+    expect((await bucketLog(script)).length).toBe(2);
+    expect(answers.filter(({ body }) => body.results[0]!.reason === 'rate-limited')).toHaveLength(5);
+  });
+
+  it("X: follows the Governor kept back give their daily slots back, the app's and the user's", async () => {
+    const vars = { X_CLIENT_ID: unique('xapp'), X_RATE: '1', REQUEST_BUDGET_MS: '2500' };
+    const { key, app } = await newApp();
+    await connect(key, 'px', {}, 'x');
+    const body = (await (
+      await callWith(vars, key, 'PUT', '/v1/users/px/x/follows', { type: 'user', ids: ['7001', '7002', '7003', '7004', '7005', '7006'] })
+    ).json()) as Batch;
+    const done = body.summary.done!;
+    expect(done).toBeGreaterThan(0);
+    expect(body.summary.deferred).toBe(6 - done);
+    const g = await governorFor({ ...env, ...vars }, 'x');
+    expect((await g.state()).daily['x:follows']!.used).toBe(done);
+    const vault = vaultFor(env, { app, user: 'px', provider: 'x' });
+    const left = await runInDurableObject(vault, async (_i, state) => (await state.storage.get<{ remaining: number }>('budget:x:follow-day'))!.remaining);
+    expect(left).toBe(400 - done);
   });
 });

@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { Problem, problemBody } from '../../src/http/problem';
+import { resendAfter } from '../../src/operations/actions';
 import { runItems } from '../../src/operations/items';
 import { failureOf } from '../../src/operations/results';
 import { decodeCursor, encodeCursor, offsetOf } from '../../src/providers/cursor';
@@ -197,5 +198,27 @@ describe('cursors', () => {
   it('an offset list refuses a token cursor from another list', () => {
     expect(offsetOf(decodeCursor(encodeCursor('150')))).toBe(150);
     expect(() => offsetOf('QVFBQUFB')).toThrow(/belongs to another list/);
+  });
+});
+
+describe('resendAfter (when a hook sender should send again)', () => {
+  type ActionResult = Parameters<typeof resendAfter>[0][number];
+  const summary = { done: 0, pending: 0, deferred: 0, failed: 0, skipped: 0 };
+  const done = (results: ItemResult[]): ActionResult => ({ op: 'follow', user: 'u', provider: 'spotify', status: 'done', summary, results });
+  it('asks for a resend when items were deferred (a paused credential), at the latest retry_at', () => {
+    const at = new Date(Date.now() + 120_000).toISOString();
+    const after = resendAfter([
+      done([
+        { id: 'a', status: 'done' },
+        { id: 'b', status: 'deferred', reason: 'rate-limited', retry_at: at },
+      ]),
+    ]);
+    expect(after).toBeGreaterThanOrEqual(119);
+    expect(after).toBeLessThanOrEqual(120);
+  });
+  it('asks for 30 s after a 503 failure, and nothing when everything happened', () => {
+    const failed: ActionResult = { op: 'follow', user: 'u', provider: 'spotify', status: 'failed', problem: problemBody(503, 'upstream-unavailable', 'down') };
+    expect(resendAfter([failed])).toBe(30);
+    expect(resendAfter([done([{ id: 'a', status: 'done' }])])).toBeNull();
   });
 });

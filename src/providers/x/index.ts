@@ -63,9 +63,12 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   if (reservation.granted > granted) await session.budget.release(bucket, reservation.granted - granted, reservation, X_FOLLOW_BUDGET.limit);
   // Once X says the budget is spent (a 429, or remaining 0), the calls not yet sent are deferred.
   let spentUntil: number | null = null;
-  // Calls the circuit or the request's time budget kept back: their slots go back to the budget
-  // (unless X's own figure has replaced the count they came from; see releaseBudget).
+  // Calls the circuit, the request's time budget or the credential's Governor kept back: their
+  // slots go back to the budget (unless X's own figure has replaced the count they came from;
+  // see releaseBudget).
   let unsent = 0;
+  // Follows X took (or may have: a failure after sending). Only these count against the day's caps.
+  let made = 0;
   const one = async (id: string): Promise<ItemResult> => {
     try {
       return await oneCall(id);
@@ -80,7 +83,7 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   };
   const oneCall = async (id: string): Promise<ItemResult> => {
     if (spentUntil !== null) return { id, status: 'deferred', retry_at: new Date(spentUntil).toISOString() };
-    const outcome =
+    const outcome: CallOutcome =
       op === 'follow'
         ? await session.call('POST', api(session, `/2/users/${source}/following`), { target_user_id: id }, { attempts: 1 })
         : await session.call('DELETE', api(session, `/2/users/${source}/following/${id}`), undefined, { attempts: 1 });
@@ -97,9 +100,11 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
         await session.budget.observe(bucket, 0, at);
         return { id, status: 'deferred', retry_at: new Date(at).toISOString() };
       }
-      if (outcome.notSent) unsent += 1;
+      if (outcome.notSent || outcome.heldBack) unsent += 1;
+      else made += 1;
       return itemFailure(id, outcome);
     }
+    made += 1;
     const pending = (outcome.json as { data?: { pending_follow?: boolean } })?.data?.pending_follow === true;
     return { id, status: op === 'follow' && pending ? 'pending' : 'done' };
   };
@@ -108,7 +113,7 @@ async function write(session: UpstreamSession, op: 'follow' | 'unfollow', target
   const first = head === undefined ? [] : [await one(head)];
   const now = [...first, ...(await mapConcurrent(rest, concurrencyOf(session), one))];
   if (unsent) await session.budget.release(bucket, unsent, reservation, X_FOLLOW_BUDGET.limit);
-  if (unsent && daily) await daily.release(unsent);
+  if (daily) await daily.release(granted - made);
   return [...now, ...later];
 }
 
@@ -122,12 +127,16 @@ async function dailyCaps(session: UpstreamSession, want: number) {
   const mine = await session.budget.reserve('x:follow-day', want, user, windowMs);
   const ours = await session.appBudget.reserve('x:follows', mine.granted, app, windowMs);
   if (ours.granted < mine.granted) await session.budget.release('x:follow-day', mine.granted - ours.granted, mine, user);
+  // An item capped waits for every cap that holds it: the later of the two windows when both do.
+  const userCaps = mine.granted < want;
+  const appCaps = ours.granted < mine.granted;
   return {
     granted: ours.granted,
-    resetAt: ours.granted < mine.granted ? ours.resetAt : mine.resetAt,
+    resetAt: Math.max(userCaps ? mine.resetAt : 0, appCaps ? ours.resetAt : 0) || mine.resetAt,
     release: async (count: number) => {
+      if (count <= 0) return;
       await session.budget.release('x:follow-day', count, mine, user);
-      await session.appBudget.release('x:follows', count);
+      await session.appBudget.release('x:follows', count, ours.resetAt);
     },
   };
 }
