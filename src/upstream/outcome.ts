@@ -37,26 +37,22 @@ export function failureOf(label: string, response: Response, json: unknown, atte
   const status = response.status;
   const message = upstreamMessage(json);
   const said = `${label} answered ${status}${message ? ` (${message})` : ''}`;
-  if (status === 429 && quotaExceeded(json)) {
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-    return {
-      ok: false,
-      retryAfter,
-      problem: problemBody(503, 'quota-exceeded', `${said}: the app's quota is used up (QUOTA_EXCEEDED); it is not one user's limit.`, {
-        upstream_status: status,
-        retry_after: retryAfter,
-      }),
-    };
-  }
   if (isRetryableStatus(status)) {
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    // Spotify's development-mode quota is the app's, not one user's: told apart, retried later all the same.
+    const quota = status === 429 && quotaExceeded(json);
     return {
       ok: false,
       retryAfter,
-      problem: problemBody(503, 'upstream-unavailable', `${said} after ${attempts} attempts; retry later.`, {
-        upstream_status: status,
-        retry_after: retryAfter,
-      }),
+      problem: problemBody(
+        503,
+        quota ? 'quota-exceeded' : 'upstream-unavailable',
+        quota ? `${said}: the app's quota is used up (QUOTA_EXCEEDED); it is not one user's limit.` : `${said} after ${attempts} attempts; retry later.`,
+        {
+          upstream_status: status,
+          retry_after: retryAfter,
+        },
+      ),
     };
   }
   if (status === 401) {

@@ -10,10 +10,12 @@ import type { ItemResult, ListOptions, Page, Provider } from '../types';
 import { xOAuth } from './oauth';
 import { checkXUser, normalizeXProfile, normalizeXUser, X_ID } from './users';
 
+const DAY_MS = 24 * 3600_000;
+
 /** X allows 50 follow (and 50 unfollow) requests per 15 minutes per user. */
 export const X_FOLLOW_BUDGET = { limit: 50, windowMs: 15 * 60_000 };
 /** And 400 follows a day per user, 1,000 a day per app (unfollows are not capped by the day). */
-export const X_DAILY_FOLLOWS = { user: 400, app: 1000, windowMs: 24 * 3600_000 };
+export const X_DAILY_FOLLOWS = { user: 400, app: 1000, windowMs: DAY_MS };
 const LOOKUP_BATCH = 100;
 
 const api = (session: UpstreamSession, path: string) => `${session.config.x.apiUrl}${path}`;
@@ -25,8 +27,6 @@ const me = (session: UpstreamSession) => ownId(session, '/2/users/me', X_ID, (pa
 
 const byUsername = (session: UpstreamSession) => (name: string) => session.call('GET', api(session, `/2/users/by/username/${name}`));
 const idOf = (json: unknown) => (json as { data?: { id?: string } })?.data?.id;
-
-const DAY_MS = 24 * 3600_000;
 
 /**
  * The reset time X announced (`x-rate-limit-reset`, epoch seconds), or the budget's own. A time
