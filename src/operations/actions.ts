@@ -27,6 +27,13 @@ export async function runActions(env: Env, app: string, actions: Action[]) {
 }
 
 /**
+ * Deferrals a resend cures: the app's pause, a paced turn, the request's time. Not the user's
+ * own budget (X's 50 per 15 minutes, its daily caps): a resend repeats the whole hook, and its
+ * repeated X follows would spend that budget again and never get past it.
+ */
+const RESEND = new Set(['rate-limited', 'quota-exceeded', 'paced', 'time-budget']);
+
+/**
  * Whether a hook's sender should send it again, and when (seconds): an action that failed with a
  * 503 (the provider down or rate limiting) or whose items came back `deferred` (a rate limit, a
  * paced turn, the time budget) has not fully happened. The actions that ran are idempotent at
@@ -34,7 +41,7 @@ export async function runActions(env: Env, app: string, actions: Action[]) {
  */
 export function resendAfter(results: Awaited<ReturnType<typeof runActions>>): number | null {
   const unavailable = results.some((r) => r.status === 'failed' && r.problem.status === 503);
-  const deferred = results.flatMap((r) => (r.status === 'done' ? r.results.filter((i) => i.status === 'deferred') : []));
+  const deferred = results.flatMap((r) => (r.status === 'done' ? r.results.filter((i) => i.status === 'deferred' && RESEND.has(i.reason ?? '')) : []));
   if (!unavailable && !deferred.length) return null;
   return Math.max(unavailable ? 30 : 1, Number(deferredHeaders(deferred)['retry-after'] ?? 0));
 }

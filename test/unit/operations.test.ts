@@ -220,5 +220,9 @@ describe('resendAfter (when a hook sender should send again)', () => {
     const failed: ActionResult = { op: 'follow', user: 'u', provider: 'spotify', status: 'failed', problem: problemBody(503, 'upstream-unavailable', 'down') };
     expect(resendAfter([failed])).toBe(30);
     expect(resendAfter([done([{ id: 'a', status: 'done' }])])).toBeNull();
+    // X's own per-user budget: a resend would repeat the follows and spend it again.
+    const later = new Date(Date.now() + 900_000).toISOString();
+    expect(resendAfter([done([{ id: 'x', status: 'deferred', retry_at: later }])])).toBeNull();
+    expect(resendAfter([done([{ id: 'x', status: 'deferred', reason: 'daily-cap', retry_at: later }])])).toBeNull();
   });
 });
