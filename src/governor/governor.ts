@@ -109,6 +109,19 @@ export class Governor extends DurableObject<Env> {
     return { ok: true, waitMs, probe: false, epoch: s.epoch ?? 0 };
   }
 
+  /**
+   * The operator lifts the pause now (the provider said it is over, or a sandbox scenario is
+   * done), and with `daily` forgets the day's counts too. The next call goes out as usual.
+   */
+  async resume(daily: boolean): Promise<void> {
+    const s = this.saved;
+    s.reason = null;
+    s.pausedUntil = 0;
+    s.probeSince = null;
+    if (daily) s.daily = {};
+    await this.save();
+  }
+
   /** After a pacing wait: the refusal if a pause began since `epoch`, else null (go). */
   async stillClear(epoch: number): Promise<Admission | null> {
     const s = this.saved;

@@ -4,8 +4,19 @@ import { newWebhookSecret, readSettings, writeSettings } from '../auth/settings'
 import type { AppEnv } from '../env';
 import { Problem } from '../http/problem';
 import { problemOnInvalid, requireJson } from '../http/validation';
-import { governorStates } from '../operations/governors';
-import { AppIdPath, CreateAppBody, CreatedApp, GovernorsResponse, RevokeBody, SettingsBody, SettingsResponse } from '../schemas/admin';
+import { governorStates, resumeGovernor } from '../operations/governors';
+import {
+  AppIdPath,
+  CreateAppBody,
+  CreatedApp,
+  GovernorEntry,
+  GovernorPath,
+  GovernorsResponse,
+  ResumeBody,
+  RevokeBody,
+  SettingsBody,
+  SettingsResponse,
+} from '../schemas/admin';
 import { ProblemSchema } from '../schemas/common';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -107,3 +118,19 @@ const governorsRoute = createRoute({
 });
 
 admin.openapi(governorsRoute, async (c) => c.json(await governorStates(c.env), 200));
+
+const resumeRoute = createRoute({
+  method: 'post',
+  path: '/admin/governors/{provider}/resume',
+  tags: ['admin'],
+  summary: "Lift a provider credential's pause now (and, with reset_daily, its daily counts)",
+  middleware: [requireJson] as const,
+  request: { params: GovernorPath, body: { required: true, content: { 'application/json': { schema: ResumeBody } } } },
+  responses: {
+    200: { description: 'The governor after the change', content: { 'application/json': { schema: GovernorEntry } } },
+    401: problem('Wrong ADMIN_TOKEN'),
+    422: problem('Invalid input'),
+  },
+});
+
+admin.openapi(resumeRoute, async (c) => c.json(await resumeGovernor(c.env, c.req.valid('param').provider, c.req.valid('json').reset_daily === true), 200));

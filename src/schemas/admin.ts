@@ -76,15 +76,19 @@ export const GovernorState = z
   .openapi('GovernorState');
 export type GovernorState = z.infer<typeof GovernorState>;
 
-export const GovernorsResponse = z
-  .object({
-    governors: z.array(
-      GovernorState.extend({
-        provider: z.enum(['spotify', 'x', 'audius']),
-        rate: z.number().openapi({ description: 'Calls a second this credential is paced to (SPOTIFY_RATE, X_RATE, AUDIUS_RATE); 0 paces nothing' }),
-        enabled: z.boolean().openapi({ description: 'false when RATE_GOVERNOR=off' }),
-      }),
-    ),
-  })
-  .openapi('Governors');
+export const GovernorEntry = GovernorState.extend({
+  provider: z.enum(['spotify', 'x', 'audius']),
+  rate: z.number().openapi({ description: 'Calls a second this credential is paced to (SPOTIFY_RATE, X_RATE, AUDIUS_RATE); 0 paces nothing' }),
+  enabled: z.boolean().openapi({ description: 'false when RATE_GOVERNOR=off' }),
+}).openapi('Governor');
+
+export const GovernorsResponse = z.object({ governors: z.array(GovernorEntry) }).openapi('Governors');
+
+export const GovernorPath = z.object({
+  provider: z.enum(['spotify', 'x', 'audius']).openapi({ param: { name: 'provider', in: 'path' } }),
+});
+
+export const ResumeBody = z
+  .object({ reset_daily: z.boolean().optional().openapi({ description: "Also forget the day's counts (X: the app's 1,000 follows)" }) })
+  .openapi('GovernorResume');
 export type GovernorsResponse = z.infer<typeof GovernorsResponse>;

@@ -290,3 +290,21 @@ describe('the Governor, at its edges', () => {
     expect(left).toBe(400 - done);
   });
 });
+
+describe('the operator lifts a pause', () => {
+  it('POST /admin/governors/{provider}/resume ends the pause (and with reset_daily the day counts): the next call goes out', async () => {
+    const vars = ownCredential();
+    const { key } = await newApp();
+    await connect(key, 'hit', { access_token: unique('penalty-at') });
+    const token = await connect(key, 'next');
+    await callWith(vars, key, 'PUT', '/v1/users/hit/spotify/follows', { type: 'artist', ids: spotifyIds(1) });
+    const admin = { authorization: 'Bearer test-admin-token' };
+    expect((await callWith(vars, '', 'POST', '/admin/governors/spotify/resume', {}, { authorization: 'Bearer wrong' })).status).toBe(401);
+    const lifted = await callWith(vars, '', 'POST', '/admin/governors/spotify/resume', { reset_daily: true }, admin);
+    expect(lifted.status).toBe(200);
+    expect(await lifted.json()).toMatchObject({ provider: 'spotify', paused_until: null, reason: null, daily: {} });
+    const next = (await (await callWith(vars, key, 'PUT', '/v1/users/next/spotify/follows', { type: 'artist', ids: spotifyIds(1) })).json()) as Batch;
+    expect(next.results[0]!.status).toBe('done');
+    expect(await mockCalls('spotify-api', byToken(token))).toHaveLength(1);
+  });
+});

@@ -286,6 +286,17 @@ describe('npm start', () => {
     expect(((await (await fetch(`http://127.0.0.1:${MOCKS_PORT}/__mock/calls`)).json()) as unknown[]).length - before).toBe(1);
   });
 
+  it("runs docs/rate-limits.md's resume block as written: the pause ends and the demo user's next follow goes out", async () => {
+    const { err, statuses } = await runShellBlock('docs/rate-limits.md', 'To lift a pause now');
+    expect(statuses, err).toEqual([200, 200]);
+    const res = await fetch(`${api}/v1/users/demo/spotify/follows`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer demo-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'artist', ids: ['3TVXtAsR1Inumwj472S9r4'] }),
+    });
+    expect(((await res.json()) as { results: { status: string }[] }).results[0]!.status).toBe('done');
+  });
+
   it('stops every process it started on Ctrl-C', async () => {
     const prismPids = [...output.matchAll(/prism pid (\d+)/g)].map((m) => Number(m[1]));
     expect(prismPids, output).toHaveLength(4);
