@@ -4,19 +4,10 @@
 // credential's Durable Object before every upstream call, never a pacing wait; timed in
 // alternation. (b) At a pace: follows back to back against a worker with SPOTIFY_RATE=20, for
 // how closely the calls keep to the rate once the burst is spent.
-import { artistIds, DEMO, expectStatus, percentile, round, settle } from './lib.mjs';
+import { artistIds, DEMO, expectStatus, importUser, percentile, round, settle } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 150);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
-
-async function importUser(worker, user, token) {
-  const res = await fetch(`${worker.url}/v1/users/${user}/connections/spotify`, {
-    method: 'PUT',
-    headers: DEMO,
-    body: JSON.stringify({ access_token: token, refresh_token: `${token}-rt`, expires_in: 3600 }),
-  });
-  await expectStatus(res, res.status === 200 ? 200 : 201, 'import');
-}
 
 const calls = async (fake, token) => (await fake.calls()).filter((c) => c.authorization === `Bearer ${token}`);
 

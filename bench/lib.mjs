@@ -165,3 +165,13 @@ export async function expectStatus(res, status, what) {
   await res.arrayBuffer();
   return res;
 }
+
+/** Imports a Spotify connection for `user` on the demo app (201, or 200 when it replaced one). */
+export async function importUser(worker, user, token) {
+  const res = await fetch(`${worker.url}/v1/users/${user}/connections/spotify`, {
+    method: 'PUT',
+    headers: DEMO,
+    body: JSON.stringify({ access_token: token, refresh_token: `${token}-rt`, expires_in: 3600 }),
+  });
+  await expectStatus(res, res.status === 200 ? 200 : 201, 'import');
+}

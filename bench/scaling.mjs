@@ -2,7 +2,7 @@
 // time — for crossfollow and for @spotify/web-api-ts-sdk doing the same follow and the same
 // saved-tracks listing against the same upstream.
 import { SpotifyApi } from '@spotify/web-api-ts-sdk';
-import { artistIds, DEMO, expectStatus, median, round } from './lib.mjs';
+import { artistIds, DEMO, importUser, median, round } from './lib.mjs';
 
 export const SIZES = [1, 50, 120, 1000];
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
@@ -51,15 +51,6 @@ function sdkAgainst(base, token, idsInQuery = false) {
 /** An upstream whose calls can be counted per access token: the recording proxy or the fake. */
 async function countCalls(upstream, token) {
   return (await upstream.calls()).filter((c) => c.authorization === `Bearer ${token}`).length;
-}
-
-async function importUser(worker, user, token) {
-  const res = await fetch(`${worker.url}/v1/users/${user}/connections/spotify`, {
-    method: 'PUT',
-    headers: DEMO,
-    body: JSON.stringify({ access_token: token, refresh_token: `${token}-rt`, expires_in: 3600 }),
-  });
-  await expectStatus(res, res.status === 200 ? 200 : 201, 'import');
 }
 
 /** "400 Bad Request" out of the SDK's error message. */
