@@ -17,8 +17,9 @@ export const UPSTREAMS = {
  */
 export async function startMocks({ ports = {} } = {}) {
   const started = [];
+  // Every one is stopped even if another's stop fails or hangs, so no Prism outlives the harness.
   const stop = async () => {
-    for (const s of started.reverse()) await s.stop();
+    await Promise.allSettled(started.reverse().map((s) => Promise.resolve().then(() => s.stop())));
   };
   try {
     const entries = await Promise.all(

@@ -70,7 +70,14 @@ export function startProxy({ name, target, contract, port = 0, host = '127.0.0.1
     server.once('error', reject);
     server.listen(port, host, () => {
       const { port: bound } = server.address();
-      resolve({ url: `http://${host}:${bound}`, calls, close: () => new Promise((r) => server.close(r)) });
+      // Closing also drops the connections workerd keeps open: waiting on them could hang the
+      // harness's stop and leave the Prisms after it running.
+      const close = () =>
+        new Promise((r) => {
+          server.close(r);
+          server.closeAllConnections();
+        });
+      resolve({ url: `http://${host}:${bound}`, calls, close });
     });
   });
 }
