@@ -14,6 +14,9 @@ function worldOf(provider, userId) {
 
 const keyOf = (type, id) => `${type}:${id}`;
 
+/** Entries (in the order they were made) newest first; ties (the same second) keep the later-made first. */
+const newestFirst = (entries) => [...entries].reverse().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+
 /** A time as the providers write it: ISO 8601 to the second, in UTC (`2023-01-15T14:30:00Z`). */
 const secondsOf = (at) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -33,7 +36,7 @@ export function relation(provider, userId, name) {
     list(types) {
       const wanted = new Set(types);
       const entries = [...map.values()].filter((e) => wanted.has(e.type));
-      return entries.reverse().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+      return newestFirst(entries);
     },
   };
 }
@@ -48,9 +51,7 @@ export function followerIdsOf(provider, id, seeded = []) {
     const entry = world.follows.get(keyOf('user', id));
     if (entry) made.push({ id: world.user, at: entry.at });
   }
-  // Newest first; ties (the same second) keep the later-made first, as `list` does.
-  made.reverse().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-  return [...new Set([...made.map((f) => f.id), ...seeded])];
+  return [...new Set([...newestFirst(made).map((f) => f.id), ...seeded])];
 }
 
 /** One user's world as JSON, for `GET /__mock/state`. */

@@ -5,7 +5,7 @@
  */
 import { emit } from '../events/emit';
 import { governorFor } from '../governor/access';
-import type { Admission } from '../governor/governor';
+import { type Admission, DEFAULT_PAUSE_MS } from '../governor/governor';
 import { problemBody } from '../http/problem';
 import type { ProviderName } from '../providers/names';
 import type { CallFailure, CallOutcome, HeldBack } from './outcome';
@@ -58,7 +58,7 @@ export async function throughGovernor(g: Governed, call: () => Promise<CallOutco
     // A Governor that cannot be reached must not stop every call: the provider's own limit
     // still holds, the next call asks again, and a 429 still defers its items.
     const outcome = await call();
-    return limitedBy(g, outcome) ? heldBack(g.label, { until: Date.now() + (retryAfterOf(outcome) ?? 30) * 1000, reason: 'rate-limited' }) : outcome;
+    return limitedBy(g, outcome) ? heldBack(g.label, { until: pauseEnd(outcome), reason: 'rate-limited' }) : outcome;
   }
   if (!admission.ok) return refused(g.label, admission);
   if (admission.waitMs > 0) {
@@ -78,13 +78,18 @@ export async function throughGovernor(g: Governed, call: () => Promise<CallOutco
     .report({ status: limited ? 429 : status, retryAfter: retryAfterOf(outcome), quota, probe: admission.probe, unsent })
     .catch(() => null);
   if (!limited) return outcome;
-  const until = reported?.until || Date.now() + (retryAfterOf(outcome) ?? 30) * 1000;
+  const until = reported?.until || pauseEnd(outcome);
   if (reported?.quota) await emit(g.env, g.app, 'provider.quota_exceeded', { provider: g.provider, paused_until: new Date(until).toISOString() });
   return heldBack(g.label, { until, reason: quota ? 'quota-exceeded' : 'rate-limited' });
 }
 
 const limitedBy = (g: Governed, outcome: CallOutcome) => !outcome.ok && outcome.problem.upstream_status === 429 && PAUSES.has(g.provider);
 const retryAfterOf = (outcome: CallOutcome) => (outcome.ok ? undefined : outcome.retryAfter);
+/** When a 429's pause ends if the Governor did not say: its Retry-After, or the Governor's own default. */
+const pauseEnd = (outcome: CallOutcome) => {
+  const after = retryAfterOf(outcome);
+  return Date.now() + (after !== undefined ? after * 1000 : DEFAULT_PAUSE_MS);
+};
 
 /**
  * Counters the provider keeps per app, in the credential's Governor (X: 1,000 follows a day per
