@@ -13,6 +13,7 @@ import { Problem } from './http/problem';
 import { problemOnInvalid } from './http/validation';
 import { idempotencyKey } from './idempotency/middleware';
 import { admin } from './routes/admin';
+import { campaigns } from './routes/campaigns';
 import { connections } from './routes/connections';
 import { docs } from './routes/docs';
 import { follows } from './routes/follows';
@@ -48,10 +49,12 @@ app.use(
 );
 app.use('/v1/*', apiKeyAuth(PUBLIC_ROUTES));
 app.use('/v1/users/*', idempotencyKey());
+app.use('/v1/campaigns', idempotencyKey());
+app.use('/v1/campaigns/*', idempotencyKey());
 app.use('/admin/*', adminAuth());
 
 app.get('/', (c) => c.json({ name: 'crossfollow', openapi: '/openapi.json', docs: '/docs' }));
-for (const routes of [follows, library, profiles, connections, oauth, hooks, admin]) app.route('/', routes);
+for (const routes of [follows, library, profiles, connections, campaigns, oauth, hooks, admin]) app.route('/', routes);
 
 app.doc31('/openapi.json', {
   openapi: '3.1.0',

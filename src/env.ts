@@ -1,4 +1,4 @@
-import type { ActionsMessage, EventMessage } from './queues/messages';
+import type { ActionsMessage, CampaignMessage, EventMessage } from './queues/messages';
 
 /**
  * Bindings, vars and secrets of the worker as the runtime hands them over; wrangler.toml and
@@ -14,6 +14,8 @@ export interface Env {
   EVENTS: Queue<EventMessage>;
   /** Hook actions sent with async=1, run by this worker's consumer. */
   ACTIONS: Queue<ActionsMessage>;
+  /** Campaign work (searches, fans to run and verify), handed out by each Campaign object. */
+  CAMPAIGNS: Queue<CampaignMessage>;
   SPOTIFY_API_URL: string;
   SPOTIFY_ACCOUNTS_URL: string;
   X_API_URL: string;

@@ -7,6 +7,7 @@ import type { Env } from './env';
 import { dispatchQueue } from './queues/dispatch';
 import type { QueueMessages } from './queues/messages';
 
+export { Campaign } from './campaigns/campaign';
 export { Governor } from './governor/governor';
 export { IdempotencyStore } from './idempotency/store';
 export { OAuthState } from './oauth/state';

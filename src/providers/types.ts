@@ -56,6 +56,20 @@ export interface LibraryAdapter {
   };
 }
 
+/** A release's code: an album's UPC or a track's ISRC. */
+export interface ReleaseCode {
+  upc?: string;
+  isrc?: string;
+}
+
+/** What a release code names. */
+export interface Release {
+  type: 'album' | 'track';
+  id: string;
+  name: string;
+  uri: string;
+}
+
 /** One adapter a provider. Ids reach it validated (`checkId`) and without duplicates. */
 export interface Provider {
   readonly name: ProviderName;
@@ -81,4 +95,6 @@ export interface Provider {
   listFollowers?(session: UpstreamSession, options: ListOptions): Promise<Page>;
   readonly library?: LibraryAdapter;
   profile?(session: UpstreamSession, raw: boolean): Promise<NormalizedProfile>;
+  /** The album or track a UPC or ISRC names, or null; absent where the provider cannot search by them. */
+  findRelease?(session: UpstreamSession, code: ReleaseCode): Promise<Release | null>;
 }

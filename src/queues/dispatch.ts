@@ -1,7 +1,8 @@
 import type { Env } from '../env';
 import { deliverEvents } from '../events/deliver';
 import { runQueuedActions } from '../operations/actions';
-import type { ActionsMessage, EventMessage, QueueMessages } from './messages';
+import { runCampaignWork } from '../operations/campaign-work';
+import type { ActionsMessage, CampaignMessage, EventMessage, QueueMessages } from './messages';
 
 /**
  * The worker's `queue` handler: each queue this worker consumes (wrangler.toml
@@ -14,6 +15,8 @@ export async function dispatchQueue(batch: MessageBatch<QueueMessages[keyof Queu
       return deliverEvents(batch as MessageBatch<EventMessage>, env);
     case 'crossfollow-actions':
       return runQueuedActions(batch as MessageBatch<ActionsMessage>, env);
+    case 'crossfollow-campaigns':
+      return runCampaignWork(batch as MessageBatch<CampaignMessage>, env);
     default:
       // A queue bound to this worker with no consumer here: kept, and in the end dead-lettered.
       console.error(JSON.stringify({ msg: 'no consumer for queue', queue: batch.queue }));

@@ -11,7 +11,10 @@ export type EventType =
   | 'connection.reauth_required'
   | 'connection.deleted'
   | 'batch.completed'
-  | 'provider.quota_exceeded';
+  | 'provider.quota_exceeded'
+  | 'campaign.started'
+  | 'campaign.fans'
+  | 'campaign.completed';
 
 /** `crossfollow-events`: one event, delivered to the app's webhook URL, signed, with retries. */
 export interface EventMessage {
@@ -33,8 +36,24 @@ export interface ActionsMessage {
   actions: Action[];
 }
 
+/**
+ * `crossfollow-campaigns`: work a Campaign hands out (src/campaigns/). `search`: find release
+ * `action`'s UPC or ISRC with `fans[0]`'s connection; `run`: run these fans' actions; `verify`:
+ * check them. `ticket` is the dispatch's: a fan is only claimed under it (or once its lease
+ * ran out), so a message delivered twice runs no fan twice.
+ */
+export interface CampaignMessage {
+  app: string;
+  campaign: string;
+  kind: 'search' | 'run' | 'verify';
+  fans: string[];
+  ticket: string;
+  action?: number;
+}
+
 /** Queue name → the message it carries; dispatch (queues/dispatch.ts) switches on it. */
 export interface QueueMessages {
   'crossfollow-events': EventMessage;
   'crossfollow-actions': ActionsMessage;
+  'crossfollow-campaigns': CampaignMessage;
 }

@@ -22,6 +22,12 @@ export const appsKv = {
   apiKey: (keySha256: string) => `apikey:${keySha256.slice(0, 16)}`,
   /** An app's settings (return_to, webhook_url, encrypted webhook secrets). */
   settings: (app: string) => `app:${app}`,
+  /**
+   * An app's campaign in its list: newest first, since KV lists in key order and the middle part
+   * is the creation time counted down from 9999999999999.
+   */
+  campaign: (app: string, createdAt: number, id: string) => `campaign:${app}:${String(9_999_999_999_999 - createdAt).padStart(13, '0')}:${id}`,
+  campaignPrefix: (app: string) => `campaign:${app}:`,
 };
 
 /** KV `TOKENS`: a connection's cached, encrypted access token. */
@@ -40,6 +46,19 @@ export const objectNames = {
   oauthState: (state: string) => state,
   /** A provider credential's Governor: the provider, and a hash of its API origin and credential id (never the credential). */
   governor: (provider: string, credentialHash: string) => `${provider}|${credentialHash}`,
+  /** A campaign of an app: the app is in the name, so another app's key never reaches it. */
+  campaign: (app: string, id: string) => `${app}|campaign|${id}`,
+};
+
+/** Storage inside a Campaign (SQLite): its record under a key, its fans and outbox in tables. */
+export const campaignStorage = {
+  record: 'campaign',
+  /** One row a fan: state, run time, lease, results (JSON). */
+  fansTable: 'fans',
+  /** One row per fan and action: that action's status, for the per-action counts. */
+  fanActionsTable: 'fan_actions',
+  /** Events decided but not yet on the events queue. */
+  outboxTable: 'outbox',
 };
 
 /** Storage keys inside a Governor. */

@@ -4,6 +4,7 @@ import { checkSpotifyId, USER_ID } from './ids';
 import { spotifyLibrary } from './library';
 import { spotifyOAuth } from './oauth';
 import { currentProfile } from './reads';
+import { findRelease } from './search';
 
 export { SPOTIFY_LIMITS } from './follows';
 
@@ -23,4 +24,5 @@ export const spotify: Provider = {
   listFollows: (session, _type, options) => listFollowedArtists(session, options),
   library: spotifyLibrary,
   profile: currentProfile,
+  findRelease,
 };

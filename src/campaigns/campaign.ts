@@ -1,0 +1,415 @@
+/**
+ * One Campaign a Durable Object (SQLite): the campaign, its fans' states and its events to send.
+ * It decides and remembers; the work (searching a release, running and verifying fans) goes out
+ * on the campaigns queue and comes back through `claim` / `report` (operations/campaign-work.ts).
+ *
+ * Its one alarm is the next thing it waits for: the next fan's run time (for local midnight,
+ * each time zone's midnight in turn), a release's next search, a lease running out, a
+ * verification, an event to resend. Nothing runs twice: a fan is handed out under a ticket and
+ * claimed under it once; a report counts only from the claim it answers; a consumer that dies
+ * leaves a lease that runs out, and the fan goes out again. Events are written in the same step
+ * as the state they report (the outbox), then sent, so none is lost or invented by a crash.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { configOf } from '../config';
+import type { Env } from '../env';
+import { chunk } from '../net/batch';
+import type { CampaignMessage } from '../queues/messages';
+import type { CampaignAction, CampaignRun, CampaignView, FanStatus, JoiningFan } from '../schemas/campaigns';
+import { CAMPAIGN_LIMITS } from '../schemas/campaigns';
+import { appsKv, campaignStorage } from '../storage/keys';
+import { ACTIVE, FanTable } from './fans';
+import { Outbox } from './outbox';
+import { type FanResults, merge, notFoundResult, outcomeOf, type PlannedAction, planOf, type Release, remaining } from './plan';
+import { afterSearch, releaseWakeAt, searchAgain, searchDue, searching } from './releases';
+import { FANS_PER_MESSAGE, LEASE_MS, runTimeOf, windowFor } from './schedule';
+import { fanView, viewOf } from './view';
+
+declare module '../env' {
+  interface Env {
+    CAMPAIGN: DurableObjectNamespace<Campaign>;
+  }
+}
+
+export interface CampaignRecord {
+  id: string;
+  app: string;
+  name: string;
+  actions: CampaignAction[];
+  run: CampaignRun;
+  verify: boolean;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  cancelledAt: number | null;
+  releases: Release[];
+  callsPerFan: number;
+}
+
+/** A consumer's claim: the fans it may run now, each with what is left of its plan. */
+export interface Claim {
+  fans: { user: string; plan: PlannedAction[] }[];
+}
+
+/** What a consumer found for one fan. */
+export interface FanReport {
+  user: string;
+  results: FanResults[];
+}
+
+export type SearchResult =
+  | { found: NonNullable<Release['item']> }
+  | { none: true }
+  /** Not searched: the provider paused, or this fan's connection could not be used. */
+  | { later: number; reason: string };
+
+/** After a fan's actions ran, when to check them (follows show up late at the providers). */
+export const VERIFY_DELAY_MS = 30_000;
+const VERIFY_TRIES = 5;
+
+export class Campaign extends DurableObject<Env> {
+  private record: CampaignRecord | null = null;
+  private readonly fans: FanTable;
+  private readonly outbox: Outbox;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.fans = new FanTable(ctx.storage.sql);
+    this.outbox = new Outbox(ctx.storage.sql, env.EVENTS);
+    ctx.blockConcurrencyWhile(async () => {
+      this.record = (await ctx.storage.get<CampaignRecord>(campaignStorage.record)) ?? null;
+    });
+  }
+
+  async create(record: CampaignRecord): Promise<CampaignView | null> {
+    if (!this.record) {
+      await this.save(record);
+      await this.wake();
+    }
+    return this.view();
+  }
+
+  async view(): Promise<CampaignView | null> {
+    return this.record ? viewOf(this.record, this.fans, Date.now()) : null;
+  }
+
+  /** Adds fans (a fan already in is left as it is); null when there is no such campaign. */
+  async join(fans: JoiningFan[]): Promise<{ joined: string[]; already: string[]; full: string[]; closed: boolean } | null> {
+    const record = this.record;
+    if (!record) return null;
+    const out = { joined: [] as string[], already: [] as string[], full: [] as string[], closed: record.cancelledAt !== null };
+    if (out.closed) return out;
+    const now = Date.now();
+    let count = this.fans.count();
+    const seen = new Set<string>();
+    this.ctx.storage.transactionSync(() => {
+      for (const fan of fans) {
+        if (seen.has(fan.user) || this.fans.get(fan.user)) {
+          out.already.push(fan.user);
+          continue;
+        }
+        seen.add(fan.user);
+        if (count >= CAMPAIGN_LIMITS.fans) {
+          out.full.push(fan.user);
+          continue;
+        }
+        this.fans.insert(fan.user, fan.timezone ?? null, runTimeOf(record.run, fan.timezone ?? null, now), now);
+        out.joined.push(fan.user);
+        count += 1;
+      }
+    });
+    // A fan joining a completed campaign (the release is out) runs at once: it is running again.
+    if (out.joined.length && record.finishedAt !== null) await this.save({ ...record, finishedAt: null });
+    await this.wake();
+    return out;
+  }
+
+  async leave(user: string): Promise<'left' | 'not-a-fan' | 'already-ran' | null> {
+    if (!this.record) return null;
+    const fan = this.fans.get(user);
+    if (!fan) return 'not-a-fan';
+    if (fan.state !== 'pending' && fan.state !== 'cancelled') return 'already-ran';
+    this.fans.remove(user);
+    await this.settleCompletion();
+    return 'left';
+  }
+
+  /** A page of fans in user order after `after`, or only the fan `only`. */
+  async fanPage(status: FanStatus | undefined, after: string | null, limit: number, only?: string) {
+    if (!this.record) return null;
+    const rows = only !== undefined ? [this.fans.get(only)].filter((r) => r !== null) : this.fans.page(status, after, limit + 1);
+    const plan = planOf(this.record.actions, this.record.releases) ?? [];
+    return { fans: rows.slice(0, limit).map((r) => fanView(r, plan)), last: rows.length > limit ? (rows[limit - 1]?.user ?? null) : null };
+  }
+
+  async cancel(): Promise<CampaignView | null> {
+    const record = this.record;
+    if (!record) return null;
+    if (record.cancelledAt === null) {
+      this.fans.cancelWaiting();
+      await this.save({ ...record, cancelledAt: Date.now() });
+      await this.wake();
+    }
+    return this.view();
+  }
+
+  /** Failed, partly done and deferred fans run again now (a release given up on is searched again). */
+  async retry(): Promise<{ retried: number } | { closed: true } | null> {
+    const record = this.record;
+    if (!record) return null;
+    if (record.cancelledAt !== null) return { closed: true };
+    const now = Date.now();
+    const retried = this.fans.reset(['failed', 'partly_done', 'deferred'], now);
+    const releases = record.releases.map(searchAgain);
+    await this.save({ ...record, releases, finishedAt: retried ? null : record.finishedAt });
+    await this.wake();
+    return { retried };
+  }
+
+  /** A consumer takes the fans of its message: those handed out under `ticket`, or whose lease ran out. */
+  async claim(ticket: string, users: string[]): Promise<Claim> {
+    const record = this.record;
+    const plan = record && planOf(record.actions, record.releases);
+    if (!record || !plan) return { fans: [] };
+    const now = Date.now();
+    const claim: Claim = { fans: [] };
+    const gaveUp = record.releases.filter((r) => r.state === 'not-found').map(notFoundResult);
+    for (const fan of this.fans.many(users)) {
+      const mine = fan.state === 'queued' && fan.ticket === ticket;
+      const abandoned = (fan.state === 'queued' || fan.state === 'running') && (fan.lease_until ?? 0) < now;
+      if (!mine && !abandoned) continue;
+      this.fans.claim(fan.user, ticket, now + LEASE_MS);
+      const results = merge(JSON.parse(fan.results) as FanResults[], gaveUp);
+      claim.fans.push({ user: fan.user, plan: remaining(plan, results) });
+    }
+    return claim;
+  }
+
+  /** A consumer's results; only fans it still holds under `ticket` count. */
+  async report(ticket: string, reports: FanReport[]): Promise<void> {
+    const record = this.record;
+    const plan = record && planOf(record.actions, record.releases);
+    if (!record || !plan) return;
+    const now = Date.now();
+    const gaveUp = record.releases.filter((r) => r.state === 'not-found').map(notFoundResult);
+    const settled: { user: string; status: string; reason: string | null; retry_at?: string }[] = [];
+    this.ctx.storage.transactionSync(() => {
+      for (const fan of this.fans.many(reports.map((r) => r.user))) {
+        if (fan.state !== 'running' || fan.ticket !== ticket) continue;
+        const report = reports.find((r) => r.user === fan.user);
+        const results = merge(merge(JSON.parse(fan.results) as FanResults[], gaveUp), report?.results ?? []);
+        const outcome = outcomeOf(plan, results, now);
+        const finished = outcome.status !== 'deferred';
+        const verifyAt = record.verify && finished && outcome.status !== 'failed' ? now + VERIFY_DELAY_MS : null;
+        this.fans.settle(fan.user, plan, results, {
+          state: outcome.status,
+          reason: outcome.reason,
+          runAt: outcome.retryAt ?? undefined,
+          finishedAt: finished ? now : null,
+          verifyAt,
+          attempt: finished,
+        });
+        settled.push({
+          user: fan.user,
+          status: outcome.status,
+          reason: outcome.reason,
+          ...(outcome.retryAt ? { retry_at: new Date(outcome.retryAt).toISOString() } : {}),
+        });
+      }
+      if (settled.length) this.outbox.add('campaign.fans', { campaign_id: record.id, fans: settled, counts: this.counts() });
+    });
+    await this.settleCompletion();
+    await this.pump();
+  }
+
+  /** A consumer takes verification of its message's fans. */
+  async claimVerify(users: string[]): Promise<Claim> {
+    const record = this.record;
+    const plan = record && planOf(record.actions, record.releases);
+    if (!record || !plan) return { fans: [] };
+    const fans = this.fans.many(users).filter((f) => f.verify_at !== null);
+    return {
+      fans: fans.map((f) => {
+        const results = JSON.parse(f.results) as FanResults[];
+        // Check what happened, not what failed.
+        const check = plan.flatMap((p) => {
+          const ok = new Set((results.find((r) => r.action === p.action)?.results ?? []).filter((r) => r.status === 'done').map((r) => r.id));
+          const ids = p.ids.filter((id) => ok.has(id));
+          return ids.length ? [{ ...p, ids }] : [];
+        });
+        return { user: f.user, plan: check };
+      }),
+    };
+  }
+
+  /** What verification found: `following` per item, or null where the check itself failed. */
+  async reportVerify(reports: { user: string; checks: { action: number; id: string; following: boolean | null }[] }[]): Promise<void> {
+    if (!this.record) return;
+    for (const fan of this.fans.many(reports.map((r) => r.user))) {
+      if (fan.verify_at === null) continue;
+      const checks = reports.find((r) => r.user === fan.user)?.checks ?? [];
+      const unknown = checks.some((c) => c.following === null);
+      const results = (JSON.parse(fan.results) as FanResults[]).map((r) => ({
+        ...r,
+        results: r.results.map((item) => {
+          const c = checks.find((x) => x.action === r.action && x.id === item.id);
+          return c && c.following !== null ? { ...item, verified: c.following } : item;
+        }),
+      }));
+      const again = unknown && fan.verify_tries < VERIFY_TRIES ? Date.now() + VERIFY_DELAY_MS * 2 : null;
+      const verified = unknown ? null : checks.every((c) => c.following === true);
+      this.fans.verified(fan.user, results, verified, again);
+    }
+    await this.settleCompletion();
+    await this.wake();
+  }
+
+  /** A consumer takes release `action`'s search under `ticket`: its code, or null if it is not its to do. */
+  async claimSearch(ticket: string, action: number): Promise<Release['code'] | null> {
+    const release = this.record?.releases.find((r) => r.action === action);
+    return release?.state === 'searching' && release.ticket === ticket ? release.code : null;
+  }
+
+  async searched(ticket: string, action: number, result: SearchResult): Promise<void> {
+    const record = this.record;
+    const release = record?.releases.find((r) => r.action === action);
+    if (!record || !release || release.state !== 'searching' || release.ticket !== ticket) return;
+    const next = afterSearch(release, result, Date.now());
+    await this.save({ ...record, releases: record.releases.map((r) => (r.action === action ? next : r)) });
+    await this.pump();
+  }
+
+  async alarm(): Promise<void> {
+    await this.pump();
+  }
+
+  /**
+   * Hands out what is due, within the window, and sets the alarm for what comes next. Safe to
+   * run at any time and any number of times: it only hands out what is due and not out.
+   */
+  private async pump(): Promise<void> {
+    const record = this.record;
+    if (!record) return;
+    const now = Date.now();
+    if (record.cancelledAt === null) {
+      this.fans.requeueExpired(now);
+      const messages = [...(await this.searchesDue(now)), ...(await this.fansDue(now)), ...this.verifiesDue(now)];
+      try {
+        for (let i = 0; i < messages.length; i += 100) await this.env.CAMPAIGNS.sendBatch(messages.slice(i, i + 100).map((body) => ({ body })));
+      } catch (err) {
+        // Not on the queue: the fans go back to waiting (searches and verifications wait out
+        // their lease), and the alarm tries again shortly.
+        this.fans.untake(messages.flatMap((m) => (m.kind === 'run' ? m.fans : [])));
+        console.error(JSON.stringify({ msg: 'campaign work not queued', campaign: record.id, name: err instanceof Error ? err.name : typeof err }));
+        await this.ctx.storage.setAlarm(now + 5000);
+        return;
+      }
+    }
+    await this.outbox.flush(record.app);
+    await this.wake();
+  }
+
+  /** Releases first: each searched once, with a due fan's connection, before any fan runs. */
+  private async searchesDue(now: number): Promise<CampaignMessage[]> {
+    const record = this.record;
+    if (!record || (this.fans.nextRunAt() ?? Number.POSITIVE_INFINITY) > now) return [];
+    const messages: CampaignMessage[] = [];
+    const releases = record.releases.map((r) => {
+      const user = searchDue(r, now) ? this.fans.someDue(now) : null;
+      if (!user) return r;
+      const ticket = crypto.randomUUID();
+      messages.push({ app: record.app, campaign: record.id, kind: 'search', fans: [user], ticket, action: r.action });
+      return searching(r, ticket, now);
+    });
+    if (messages.length) await this.save({ ...record, releases });
+    return messages;
+  }
+
+  /** Due fans, as many as the window has room for, once every release is found. */
+  private async fansDue(now: number): Promise<CampaignMessage[]> {
+    let record = this.record;
+    if (!record || !planOf(record.actions, record.releases)) return [];
+    const { rate } = configOf(this.env).governor;
+    const window = windowFor(
+      [...new Set(record.actions.map((a) => a.provider))].map((p) => rate[p]),
+      record.callsPerFan,
+    );
+    const ticket = crypto.randomUUID();
+    const users = this.fans.takeDue(now, window - this.fans.count(['queued', 'running']), ticket, now + LEASE_MS);
+    if (users.length && record.startedAt === null) {
+      this.outbox.add('campaign.started', { campaign_id: record.id, name: record.name, fans: this.fans.count(), started_at: new Date(now).toISOString() });
+      record = { ...record, startedAt: now };
+      await this.save(record);
+    }
+    const { app, id } = record;
+    return chunk(users, FANS_PER_MESSAGE).map((fans) => ({ app, campaign: id, kind: 'run' as const, fans, ticket }));
+  }
+
+  private verifiesDue(now: number): CampaignMessage[] {
+    const record = this.record;
+    if (!record?.verify) return [];
+    const users = this.fans.takeVerifies(now, 2000, now + LEASE_MS);
+    return chunk(users, FANS_PER_MESSAGE).map((fans) => ({ app: record.app, campaign: record.id, kind: 'verify' as const, fans, ticket: '' }));
+  }
+
+  /** Completed: its time came, every fan has an outcome and every verification ran. */
+  private async settleCompletion(): Promise<void> {
+    const record = this.record;
+    if (!record || record.cancelledAt !== null || record.startedAt === null || record.finishedAt !== null) return;
+    if (this.fans.count() === 0 || this.fans.count(ACTIVE) > 0 || this.fans.verification().waiting > 0) return;
+    const now = Date.now();
+    this.outbox.add('campaign.completed', {
+      campaign_id: record.id,
+      name: record.name,
+      counts: this.counts(),
+      failures: this.fans.failures(),
+      started_at: new Date(record.startedAt).toISOString(),
+      finished_at: new Date(now).toISOString(),
+    });
+    await this.save({ ...record, finishedAt: now });
+    await this.outbox.flush(record.app);
+  }
+
+  private counts() {
+    const { queued, ...counts } = this.fans.countsByState();
+    return { ...counts, pending: counts.pending + queued, fans: this.fans.count() };
+  }
+
+  /** The alarm at the next thing this campaign waits for; none when it waits for nothing. */
+  private async wake(): Promise<void> {
+    const record = this.record;
+    if (!record) return;
+    const now = Date.now();
+    const times: (number | null)[] = [this.fans.nextLeaseEnd(), this.fans.nextVerifyAt()];
+    const next = this.fans.nextRunAt();
+    if (record.cancelledAt === null && next !== null) {
+      // While a release is not found, fans wait for its next search, not their own run time.
+      const waiting = record.releases.filter((r) => r.state !== 'resolved' && r.state !== 'not-found');
+      if (!waiting.length) times.push(next);
+      for (const r of waiting) times.push(releaseWakeAt(r, next, now));
+    }
+    if (this.outbox.waiting) times.push(now + 30_000);
+    const ended = record.cancelledAt ?? (this.fans.count(ACTIVE) === 0 ? record.finishedAt : null);
+    if (ended !== null) {
+      const purgeAt = ended + CAMPAIGN_LIMITS.keptDays * 86_400_000;
+      if (purgeAt <= now) return this.purge(record);
+      times.push(purgeAt);
+    }
+    const at = times.filter((t): t is number => t !== null);
+    if (!at.length) return this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.setAlarm(Math.max(now, Math.min(...at)));
+  }
+
+  /** Past its keeping time: everything goes, the app's list entry too. */
+  private async purge(record: CampaignRecord): Promise<void> {
+    await this.env.APPS.delete(appsKv.campaign(record.app, record.createdAt, record.id));
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.record = null;
+  }
+
+  private async save(record: CampaignRecord): Promise<void> {
+    await this.ctx.storage.put(campaignStorage.record, record);
+    this.record = record;
+  }
+}

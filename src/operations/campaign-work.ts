@@ -1,0 +1,147 @@
+/**
+ * The consumer of the campaigns queue: the work a Campaign hands out, done with the same
+ * operations the HTTP routes run (so through the same token refresh, batching and Governor),
+ * and reported back to it.
+ *
+ * At-least-once: a message delivered twice finds its fans already claimed or settled and does
+ * nothing; a consumer that dies after claiming leaves leases that run out (LEASE_MS), and the
+ * Campaign hands those fans out again. A fan whose calls ran but whose report was lost runs them
+ * again: follows and saves are idempotent at the providers.
+ */
+
+import { campaignFor } from '../campaigns/access';
+import type { FanReport, SearchResult } from '../campaigns/campaign';
+import type { FanResults, PlannedAction } from '../campaigns/plan';
+import type { Env } from '../env';
+import { Problem, type ProblemBody } from '../http/problem';
+import { mapConcurrent } from '../net/batch';
+import { providerFor } from '../providers/registry';
+import type { ReleaseCode } from '../providers/types';
+import type { CampaignMessage } from '../queues/messages';
+import type { ItemResult } from '../schemas/follows';
+import { UpstreamSession } from '../upstream/session';
+import { runFollows } from './follows';
+import { runLibrary } from './library';
+
+/** Fans of one message that run at once (each one's actions in order). */
+const FANS_AT_ONCE = 5;
+
+export async function runCampaignWork(batch: MessageBatch<CampaignMessage>, env: Env): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        await work(env, message.body);
+        message.ack();
+      } catch (err) {
+        console.error(
+          JSON.stringify({
+            msg: 'campaign work failed',
+            kind: message.body.kind,
+            campaign: message.body.campaign,
+            name: err instanceof Error ? err.name : typeof err,
+          }),
+        );
+        message.retry({ delaySeconds: 10 });
+      }
+    }),
+  );
+}
+
+async function work(env: Env, msg: CampaignMessage): Promise<void> {
+  const campaign = campaignFor(env, msg.app, msg.campaign);
+  if (msg.kind === 'search') {
+    const action = msg.action ?? -1;
+    const code = await campaign.claimSearch(msg.ticket, action);
+    const user = msg.fans[0];
+    if (!code || !user) return;
+    await campaign.searched(msg.ticket, action, await searchRelease(env, msg.app, user, code));
+    return;
+  }
+  if (msg.kind === 'run') {
+    const claim = await campaign.claim(msg.ticket, msg.fans);
+    if (!claim.fans.length) return;
+    const reports = await mapConcurrent(claim.fans, FANS_AT_ONCE, (fan) => runFan(env, msg.app, fan.user, fan.plan));
+    await campaign.report(msg.ticket, reports);
+    return;
+  }
+  const claim = await campaign.claimVerify(msg.fans);
+  const reports = await mapConcurrent(claim.fans, FANS_AT_ONCE, async (fan) => ({ user: fan.user, checks: await verifyFan(env, msg.app, fan.user, fan.plan) }));
+  if (reports.length) await campaign.reportVerify(reports);
+}
+
+/** One fan's planned actions, in order; a refused action fails (or waits) alone. */
+export async function runFan(env: Env, app: string, user: string, plan: PlannedAction[]): Promise<FanReport> {
+  const results: FanResults[] = [];
+  for (const p of plan) {
+    const target = { app, user, provider: p.provider };
+    try {
+      const answer =
+        p.op === 'follow'
+          ? await runFollows(env, target, { type: p.type ?? '', ids: p.ids, ...(p.public !== undefined ? { public: p.public } : {}) }, 'follow')
+          : await runLibrary(env, target, p.byUri ? { uris: p.ids } : { type: p.type ?? '', ids: p.ids }, 'save');
+      results.push({ action: p.action, results: answer.results });
+    } catch (err) {
+      if (!(err instanceof Problem)) throw err;
+      results.push({ action: p.action, results: itemsOf(err.body(), p.ids) });
+    }
+  }
+  return { user, results };
+}
+
+/**
+ * The items of a failed action: those the problem carries, or else every id with it. A 503 with
+ * no item results (the token endpoint down, a lookup held back) waits, so the fan runs again
+ * when the provider is back instead of failing.
+ */
+function itemsOf(problem: ProblemBody, ids: string[]): ItemResult[] {
+  if (Array.isArray(problem.results)) return problem.results as ItemResult[];
+  if (problem.status === 503) {
+    const after = typeof problem.retry_after === 'number' ? problem.retry_after : 30;
+    const reason = typeof problem.reason === 'string' ? problem.reason : 'upstream-unavailable';
+    return ids.map((id) => ({ id, status: 'deferred', reason, retry_at: new Date(Date.now() + after * 1000).toISOString() }));
+  }
+  const { results: _r, summary: _s, ...rest } = problem;
+  return ids.map((id) => ({ id, status: 'failed', problem: rest }));
+}
+
+/** Whether each item that happened is there now (the providers' contains calls); null where the check failed. */
+async function verifyFan(env: Env, app: string, user: string, plan: PlannedAction[]) {
+  const checks: { action: number; id: string; following: boolean | null }[] = [];
+  for (const p of plan) {
+    const target = { app, user, provider: p.provider };
+    let results: ItemResult[] = [];
+    try {
+      const answer =
+        p.op === 'follow'
+          ? await runFollows(env, target, { type: p.type ?? '', ids: p.ids }, 'contains')
+          : await runLibrary(env, target, p.byUri ? { uris: p.ids } : { type: p.type ?? '', ids: p.ids }, 'contains');
+      results = answer.results;
+    } catch (err) {
+      if (!(err instanceof Problem)) throw err;
+      const carried = err.body().results;
+      results = Array.isArray(carried) ? (carried as ItemResult[]) : [];
+    }
+    for (const id of p.ids) {
+      const r = results.find((x) => x.id === id);
+      checks.push({ action: p.action, id, following: typeof r?.following === 'boolean' ? r.following : null });
+    }
+  }
+  return checks;
+}
+
+/** Searches a release once, with one fan's Spotify connection. */
+export async function searchRelease(env: Env, app: string, user: string, code: ReleaseCode): Promise<SearchResult> {
+  const provider = providerFor('spotify');
+  try {
+    const session = await UpstreamSession.open(env, { app, user, provider: 'spotify' });
+    const found = await provider.findRelease?.(session, code);
+    return found ? { found } : { none: true };
+  } catch (err) {
+    if (!(err instanceof Problem)) throw err;
+    const body = err.body();
+    // The provider paused or down: search again when it says. A fan's connection that cannot be
+    // used: again at once, with another fan.
+    const after = body.status === 503 ? (typeof body.retry_after === 'number' ? body.retry_after : 30) : 1;
+    return { later: Date.now() + after * 1000, reason: `The search could not run yet: ${body.detail}` };
+  }
+}
