@@ -31,6 +31,8 @@ function workerProject(name: string, include: string[], vars: Record<string, str
             SPOTIFY_RATE: '0',
             X_RATE: '0',
             AUDIUS_RATE: '0',
+            // Campaign verification a second after a fan ran, not the default 30.
+            CAMPAIGN_VERIFY_SECONDS: '1',
             ...vars,
           },
         },

@@ -41,6 +41,8 @@ export interface Config {
   tokenKeys?: string;
   /** Tests only: the `Prefer` header the mocks get (set by the dev entry, never in production). */
   upstreamPrefer?: string;
+  /** Seconds after a campaign fan's actions ran before `verify` checks them (CAMPAIGN_VERIFY_SECONDS, 0-3600, default 30). */
+  campaignVerifyMs: number;
   /** The per-credential Governor (src/governor/): on unless RATE_GOVERNOR=off, and each provider's pace. */
   governor: { on: boolean; rate: Record<'spotify' | 'x' | 'audius', number> };
 }
@@ -90,6 +92,7 @@ export function configOf(env: Env): Config {
     upstreamConcurrency: intIn(env.UPSTREAM_CONCURRENCY, 1, 16, 4),
     requestBudgetMs: intIn(env.REQUEST_BUDGET_MS, 100, 300_000, 25_000),
     expiryWarningDays: intIn(env.EXPIRY_WARNING_DAYS, 0, 90, 14),
+    campaignVerifyMs: intIn(env.CAMPAIGN_VERIFY_SECONDS, 0, 3600, 30) * 1000,
     publicUrl: optional(env.PUBLIC_URL),
     adminToken: optional(env.ADMIN_TOKEN),
     tokenKeys: optional(env.TOKEN_KEYS),

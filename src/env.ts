@@ -30,6 +30,7 @@ export interface Env {
   RATE_GOVERNOR?: string;
   REQUEST_BUDGET_MS?: string;
   EXPIRY_WARNING_DAYS?: string;
+  CAMPAIGN_VERIFY_SECONDS?: string;
   TOKEN_KEYS?: string;
   ADMIN_TOKEN?: string;
   SPOTIFY_CLIENT_ID?: string;

@@ -63,8 +63,7 @@ export type SearchResult =
   /** Not searched: the provider paused, or this fan's connection could not be used. */
   | { later: number; reason: string };
 
-/** After a fan's actions ran, when to check them (follows show up late at the providers). */
-export const VERIFY_DELAY_MS = 30_000;
+/** Checks of one fan's items before its verification is given up (each after twice the delay). */
 const VERIFY_TRIES = 5;
 
 export class Campaign extends DurableObject<Env> {
@@ -200,7 +199,8 @@ export class Campaign extends DurableObject<Env> {
         const results = merge(merge(JSON.parse(fan.results) as FanResults[], gaveUp), report?.results ?? []);
         const outcome = outcomeOf(plan, results, now);
         const finished = outcome.status !== 'deferred';
-        const verifyAt = record.verify && finished && outcome.status !== 'failed' ? now + VERIFY_DELAY_MS : null;
+        // Follows show up late at the providers (about 30 s has been seen): checked after a delay.
+        const verifyAt = record.verify && finished && outcome.status !== 'failed' ? now + configOf(this.env).campaignVerifyMs : null;
         this.fans.settle(fan.user, plan, results, {
           state: outcome.status,
           reason: outcome.reason,
@@ -256,7 +256,7 @@ export class Campaign extends DurableObject<Env> {
           return c && c.following !== null ? { ...item, verified: c.following } : item;
         }),
       }));
-      const again = unknown && fan.verify_tries < VERIFY_TRIES ? Date.now() + VERIFY_DELAY_MS * 2 : null;
+      const again = unknown && fan.verify_tries < VERIFY_TRIES ? Date.now() + Math.max(1000, configOf(this.env).campaignVerifyMs * 2) : null;
       const verified = unknown ? null : checks.every((c) => c.following === true);
       this.fans.verified(fan.user, results, verified, again);
     }

@@ -171,7 +171,9 @@ export class FanTable {
 
   /** Puts fans in `from` states back to pending, due now; returns how many. */
   reset(from: readonly FanState[], now: number): number {
-    return this.sql.exec(`UPDATE ${FANS} SET state = 'pending', run_at = ?, finished_at = NULL WHERE state IN (${inList(from)})`, now).rowsWritten;
+    // Counted by RETURNING: rowsWritten counts index writes too.
+    return this.sql.exec(`UPDATE ${FANS} SET state = 'pending', run_at = ?, finished_at = NULL WHERE state IN (${inList(from)}) RETURNING user`, now).toArray()
+      .length;
   }
 
   cancelWaiting(): number {
