@@ -199,12 +199,12 @@ describe('campaign work is at-least-once', () => {
     const before = (await mockCalls('spotify-api', byTokens(tokens.values()))).length;
     // The same fans again, under a ticket that is not theirs (a redelivery of an old message).
     const message: CampaignMessage = { app, campaign: created.id, kind: 'run', fans: [...tokens.keys()], ticket: 'old-ticket' };
-    const batch = createMessageBatch('crossfollow-campaigns', [
+    const batch = createMessageBatch<CampaignMessage>('crossfollow-campaigns', [
       { id: 'm1', timestamp: new Date(), attempts: 2, body: message },
       { id: 'm2', timestamp: new Date(), attempts: 2, body: message },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['m1', 'm2']);
     expect((await mockCalls('spotify-api', byTokens(tokens.values()))).length).toBe(before);
     expect((await campaign(key, created.id)).counts.done).toBe(3);
