@@ -69,7 +69,13 @@ async function bucketAnswer(script, req, res, seen) {
   buckets.set(script, b);
   const log = seen.get(`${script}|*`) ?? [];
   seen.set(`${script}|*`, log);
-  log.push({ at: now, status: ok ? 200 : 429, method: req.method, path: new URL(req.url, 'http://x').pathname, authorization: req.headers.authorization ?? null });
+  log.push({
+    at: now,
+    status: ok ? 200 : 429,
+    method: req.method,
+    path: new URL(req.url, 'http://x').pathname,
+    authorization: req.headers.authorization ?? null,
+  });
   if (Number(slow)) await new Promise((r) => setTimeout(r, Number(slow)));
   res.writeHead(ok ? 200 : 429, { 'content-type': 'application/json', ...(ok ? {} : { 'retry-after': wait }) });
   res.end(JSON.stringify(ok ? {} : { error: { status: 429, message: 'API rate limit exceeded' } }));
