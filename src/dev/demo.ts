@@ -17,7 +17,12 @@ export const DEMO = {
     x: { access_token: 'demo-x-access.demo', refresh_token: 'demo-x-refresh.demo' },
     audius: { access_token: 'demo-audius-access.demo', refresh_token: 'demo-audius-refresh.demo' },
   },
+  /** Fans `fan-1` … `fan-20`, connected to Spotify only, for a demo campaign (docs/campaigns.md). */
+  fans: 20,
 } as const;
+
+/** A demo fan's Spotify tokens: sandbox user `fan-N` (the part after the last `.`). */
+const fanTokens = (user: string) => ({ access_token: `demo-${user}-access.${user}`, refresh_token: `demo-${user}-refresh.${user}` });
 
 let seeded: Promise<void> | null = null;
 
@@ -58,20 +63,28 @@ export async function seedDemoSettings(env: Env): Promise<void> {
 }
 
 /**
- * Seeds, once per isolate and each only where absent: the demo app key, the demo app's settings
- * and the demo user's connections.
+ * Seeds, once per isolate and each only where absent: the demo app key, the demo app's settings,
+ * the demo user's connections and the demo fans' Spotify connections.
  */
 export function seedDemo(env: Env): Promise<void> {
   seeded ??= (async () => {
     await registerAppKey(env.APPS, DEMO.apiKey, DEMO.app, 'crossfollow local demo');
     await seedDemoSettings(env);
-    for (const provider of PROVIDERS) {
-      const id = { app: DEMO.app, user: DEMO.user, provider };
-      const vault = vaultFor(env, id);
-      if (await vault.status()) continue;
-      const put = await vault.put({ id, ...DEMO.tokens[provider], expires_at: Date.now() + 3600_000, scope: providerFor(provider).oauth.defaultScopes });
-      if (!put.ok) throw new Error(put.detail);
-    }
+    const connections = [
+      ...PROVIDERS.map((provider) => ({ id: { app: DEMO.app, user: DEMO.user, provider }, tokens: DEMO.tokens[provider] })),
+      ...Array.from({ length: DEMO.fans }, (_, i) => `fan-${i + 1}`).map((user) => ({
+        id: { app: DEMO.app, user, provider: 'spotify' as const },
+        tokens: fanTokens(user),
+      })),
+    ];
+    await Promise.all(
+      connections.map(async ({ id, tokens }) => {
+        const vault = vaultFor(env, id);
+        if (await vault.status()) return;
+        const put = await vault.put({ id, ...tokens, expires_at: Date.now() + 3600_000, scope: providerFor(id.provider).oauth.defaultScopes });
+        if (!put.ok) throw new Error(put.detail);
+      }),
+    );
   })().catch((err) => {
     seeded = null;
     throw err;

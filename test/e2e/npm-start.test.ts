@@ -91,7 +91,7 @@ async function runShellBlock(file: string, heading: string) {
   const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
   expect(code, err).toBe(0);
   const statuses = [...err.matchAll(/STATUS (\d+)/g)].map((m) => Number(m[1]));
-  expect(statuses.length, err).toBe((block.match(/(^|;)\s*curl /gm) ?? []).length);
+  expect(statuses.length, err).toBe((block.match(/(^|;|\$\()\s*curl /gm) ?? []).length);
   return { out, err, statuses };
 }
 
@@ -268,6 +268,71 @@ describe('npm start', () => {
     });
     expect(res.status).toBe(201);
   });
+
+  it("runs the README's campaign block as written: the demo fans join, one who is not connected is refused, the campaign completes", async () => {
+    const { out, err, statuses } = await runShellBlock('README.md', '## Release day: a campaign');
+    expect(statuses, err).toEqual([201, 200, 409, 200, 200]);
+    expect(out).toContain('"status":"completed"');
+    expect(out).toMatch(/"counts":\{[^}]*"done":20/);
+    expect(out).toContain('urn:crossfollow:problem:fan-not-connected');
+  }, 60_000);
+
+  it('runs a campaign for 200 fans 25 s ahead: no call before its time, then every fan done, the UPC searched once, every call within the contract', async () => {
+    const headers = { authorization: 'Bearer demo-key', 'content-type': 'application/json' };
+    const send = (method: string, path: string, body?: unknown) =>
+      fetch(`${api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const run = Math.random().toString(36).slice(2, 8);
+    const users = Array.from({ length: 200 }, (_, i) => `e2e-${run}-${i}`);
+    const tokenOf = (user: string) => `e2e-access.${user}`;
+    for (let i = 0; i < users.length; i += 20) {
+      await Promise.all(
+        users.slice(i, i + 20).map(async (user) => {
+          const res = await send('PUT', `/v1/users/${user}/connections/spotify`, {
+            access_token: tokenOf(user),
+            refresh_token: `e2e-refresh.${user}`,
+            expires_in: 3600,
+          });
+          expect(res.status).toBe(201);
+        }),
+      );
+    }
+    const at = Date.now() + 25_000;
+    const created = await send('POST', '/v1/campaigns', {
+      name: 'Release in 25 s',
+      actions: [{ provider: 'spotify', op: 'save', type: 'album', upc: '00602445798029' }],
+      run: { mode: 'at', at: new Date(at).toISOString() },
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const joined = (await (await send('POST', `/v1/campaigns/${id}/fans`, { fans: users.map((user) => ({ user })) })).json()) as { joined: string[] };
+    expect(joined.joined).toHaveLength(200);
+    const refused = await fetch(`${api}/v1/campaigns/${id}/fans/e2e-${run}-nobody`, { method: 'PUT', headers: { authorization: 'Bearer demo-key' } });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { type: string }).type).toBe('urn:crossfollow:problem:fan-not-connected');
+    const mine = new Set(users.map((u) => `Bearer ${tokenOf(u)}`));
+    const calls = async () =>
+      (
+        (await (await fetch(`http://127.0.0.1:${MOCKS_PORT}/__mock/calls`)).json()) as {
+          authorization: string | null;
+          path: string;
+          startedAt: number;
+          violations: unknown[];
+        }[]
+      ).filter((c) => mine.has(c.authorization ?? ''));
+    while (Date.now() < at - 2000) await new Promise((r) => setTimeout(r, 500));
+    expect(await calls()).toEqual([]);
+    let view = { status: '', counts: { done: 0 } as Record<string, number> };
+    for (let i = 0; i < 120 && view.status !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      view = (await (await send('GET', `/v1/campaigns/${id}`)).json()) as typeof view;
+    }
+    expect(view).toMatchObject({ status: 'completed', counts: { fans: 200, done: 200, failed: 0 } });
+    const made = await calls();
+    expect(made.filter((c) => c.path === '/search')).toHaveLength(1);
+    expect(made).toHaveLength(201);
+    expect(Math.min(...made.map((c) => c.startedAt))).toBeGreaterThanOrEqual(at);
+    expect(made.flatMap((c) => c.violations)).toEqual([]);
+  }, 180_000);
 
   // Last before Ctrl-C: a penalty pauses the sandbox's Spotify credential for every user for 2 minutes.
   it("runs docs/rate-limits.md's sandbox block as written: a Spotify penalty defers the demo user's follow too, with no call", async () => {
