@@ -20,9 +20,9 @@ import { CAMPAIGN_LIMITS } from '../schemas/campaigns';
 import { appsKv, campaignStorage } from '../storage/keys';
 import { ACTIVE, FanTable } from './fans';
 import { Outbox } from './outbox';
-import { type FanResults, merge, notFoundResult, outcomeOf, type PlannedAction, planOf, type Release, remaining } from './plan';
+import { current, type FanResults, merge, notFoundResult, outcomeOf, type PlannedAction, planOf, type Release, remaining } from './plan';
 import { afterSearch, releaseWakeAt, searchAgain, searchDue, searching } from './releases';
-import { FANS_PER_MESSAGE, LEASE_MS, runTimeOf, windowFor } from './schedule';
+import { FANS_PER_MESSAGE, LEASE_MS, leaseFor, runTimeOf, windowFor } from './schedule';
 import { fanView, viewOf } from './view';
 
 declare module '../env' {
@@ -60,8 +60,10 @@ export interface FanReport {
 export type SearchResult =
   | { found: NonNullable<Release['item']> }
   | { none: true }
-  /** Not searched: the provider paused, or this fan's connection could not be used. */
-  | { later: number; reason: string };
+  /** Not searched: the provider paused or down (no search spent). */
+  | { later: number; reason: string }
+  /** Not searched for this fan's sake (its connection), or refused: another fan tries shortly, a few times. */
+  | { unusable: string };
 
 /** Checks of one fan's items before its verification is given up (each after twice the delay). */
 const VERIFY_TRIES = 5;
@@ -127,7 +129,8 @@ export class Campaign extends DurableObject<Env> {
     if (!this.record) return null;
     const fan = this.fans.get(user);
     if (!fan) return 'not-a-fan';
-    if (fan.state !== 'pending' && fan.state !== 'cancelled') return 'already-ran';
+    // Queued is handed out but not yet claimed: the claim finds no fan and runs nothing.
+    if (fan.state !== 'pending' && fan.state !== 'queued' && fan.state !== 'cancelled') return 'already-ran';
     this.fans.remove(user);
     await this.settleCompletion();
     return 'left';
@@ -173,12 +176,13 @@ export class Campaign extends DurableObject<Env> {
     const now = Date.now();
     const claim: Claim = { fans: [] };
     const gaveUp = record.releases.filter((r) => r.state === 'not-found').map(notFoundResult);
+    const lease = now + leaseFor(users.length, plan.length);
     for (const fan of this.fans.many(users)) {
       const mine = fan.state === 'queued' && fan.ticket === ticket;
       const abandoned = (fan.state === 'queued' || fan.state === 'running') && (fan.lease_until ?? 0) < now;
       if (!mine && !abandoned) continue;
-      this.fans.claim(fan.user, ticket, now + LEASE_MS);
-      const results = merge(JSON.parse(fan.results) as FanResults[], gaveUp);
+      this.fans.claim(fan.user, ticket, lease);
+      const results = merge(current(JSON.parse(fan.results) as FanResults[], record.releases), gaveUp);
       claim.fans.push({ user: fan.user, plan: remaining(plan, results) });
     }
     return claim;
@@ -196,7 +200,7 @@ export class Campaign extends DurableObject<Env> {
       for (const fan of this.fans.many(reports.map((r) => r.user))) {
         if (fan.state !== 'running' || fan.ticket !== ticket) continue;
         const report = reports.find((r) => r.user === fan.user);
-        const results = merge(merge(JSON.parse(fan.results) as FanResults[], gaveUp), report?.results ?? []);
+        const results = merge(merge(current(JSON.parse(fan.results) as FanResults[], record.releases), gaveUp), report?.results ?? []);
         const outcome = outcomeOf(plan, results, now);
         const finished = outcome.status !== 'deferred';
         // Follows show up late at the providers (about 30 s has been seen): checked after a delay.
@@ -256,6 +260,11 @@ export class Campaign extends DurableObject<Env> {
           return c && c.following !== null ? { ...item, verified: c.following } : item;
         }),
       }));
+      // Nothing to check (every item skipped, or an X follow request awaiting approval): not verified either way.
+      if (!checks.length) {
+        this.fans.verified(fan.user, JSON.parse(fan.results) as FanResults[], null, null);
+        continue;
+      }
       const again = unknown && fan.verify_tries < VERIFY_TRIES ? Date.now() + Math.max(1000, configOf(this.env).campaignVerifyMs * 2) : null;
       const verified = unknown ? null : checks.every((c) => c.following === true);
       this.fans.verified(fan.user, results, verified, again);
@@ -288,21 +297,28 @@ export class Campaign extends DurableObject<Env> {
    * run at any time and any number of times: it only hands out what is due and not out.
    */
   private async pump(): Promise<void> {
-    const record = this.record;
+    let record = this.record;
     if (!record) return;
     const now = Date.now();
-    if (record.cancelledAt === null) {
+    if (record.cancelledAt !== null) this.fans.cancelAbandoned(now);
+    else {
       this.fans.requeueExpired(now);
-      const messages = [...(await this.searchesDue(now)), ...(await this.fansDue(now)), ...this.verifiesDue(now)];
+      const runs = await this.fansDue(now);
+      const messages = [...(await this.searchesDue(now)), ...runs, ...this.verifiesDue(now)];
       try {
         for (let i = 0; i < messages.length; i += 100) await this.env.CAMPAIGNS.sendBatch(messages.slice(i, i + 100).map((body) => ({ body })));
       } catch (err) {
         // Not on the queue: the fans go back to waiting (searches and verifications wait out
         // their lease), and the alarm tries again shortly.
-        this.fans.untake(messages.flatMap((m) => (m.kind === 'run' ? m.fans : [])));
+        this.fans.untake(runs.flatMap((m) => m.fans));
         console.error(JSON.stringify({ msg: 'campaign work not queued', campaign: record.id, name: err instanceof Error ? err.name : typeof err }));
         await this.ctx.storage.setAlarm(now + 5000);
         return;
+      }
+      if (runs.length && record.startedAt === null) {
+        this.outbox.add('campaign.started', { campaign_id: record.id, name: record.name, fans: this.fans.count(), started_at: new Date(now).toISOString() });
+        record = { ...record, startedAt: now };
+        await this.save(record);
       }
     }
     await this.outbox.flush(record.app);
@@ -327,22 +343,23 @@ export class Campaign extends DurableObject<Env> {
 
   /** Due fans, as many as the window has room for, once every release is found. */
   private async fansDue(now: number): Promise<CampaignMessage[]> {
-    let record = this.record;
+    const record = this.record;
     if (!record || !planOf(record.actions, record.releases)) return [];
-    const { rate } = configOf(this.env).governor;
-    const window = windowFor(
-      [...new Set(record.actions.map((a) => a.provider))].map((p) => rate[p]),
-      record.callsPerFan,
-    );
     const ticket = crypto.randomUUID();
-    const users = this.fans.takeDue(now, window - this.fans.count(['queued', 'running']), ticket, now + LEASE_MS);
-    if (users.length && record.startedAt === null) {
-      this.outbox.add('campaign.started', { campaign_id: record.id, name: record.name, fans: this.fans.count(), started_at: new Date(now).toISOString() });
-      record = { ...record, startedAt: now };
-      await this.save(record);
-    }
-    const { app, id } = record;
-    return chunk(users, FANS_PER_MESSAGE).map((fans) => ({ app, campaign: id, kind: 'run' as const, fans, ticket }));
+    const users = this.fans.takeDue(now, this.room(record), ticket, now + LEASE_MS);
+    return chunk(users, FANS_PER_MESSAGE).map((fans) => ({ app: record.app, campaign: record.id, kind: 'run' as const, fans, ticket }));
+  }
+
+  /** How many more fans may go out now (schedule.ts windowFor). */
+  private room(record: CampaignRecord): number {
+    const { rate } = configOf(this.env).governor;
+    const providers = [...new Set(record.actions.map((a) => a.provider))];
+    return (
+      windowFor(
+        providers.map((p) => rate[p]),
+        record.callsPerFan,
+      ) - this.fans.count(['queued', 'running'])
+    );
   }
 
   private verifiesDue(now: number): CampaignMessage[] {
@@ -381,8 +398,10 @@ export class Campaign extends DurableObject<Env> {
     if (!record) return;
     const now = Date.now();
     const times: (number | null)[] = [this.fans.nextLeaseEnd(), this.fans.nextVerifyAt()];
+    // A due fan waiting for room in the window wakes nothing: a report (or a lease running out) does.
     const next = this.fans.nextRunAt();
-    if (record.cancelledAt === null && next !== null) {
+    const waitsForRoom = next !== null && next <= now && this.room(record) <= 0;
+    if (record.cancelledAt === null && next !== null && !waitsForRoom) {
       // While a release is not found, fans wait for its next search, not their own run time.
       const waiting = record.releases.filter((r) => r.state !== 'resolved' && r.state !== 'not-found');
       if (!waiting.length) times.push(next);

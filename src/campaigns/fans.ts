@@ -100,6 +100,19 @@ export class FanTable {
     return { verified: Number(r.verified), unverified: Number(r.unverified), waiting: Number(r.waiting) };
   }
 
+  /** Fans still to run action `action`: not yet run (or running), and no outcome of it kept. */
+  pendingFor(action: number): number {
+    return Number(
+      this.sql
+        .exec(
+          `SELECT COUNT(*) AS n FROM ${FANS} f WHERE f.state IN ('pending','queued','running')
+            AND NOT EXISTS (SELECT 1 FROM ${ACTIONS} a WHERE a.user = f.user AND a.action = ? AND a.status IN ('done','partly_done','failed'))`,
+          action,
+        )
+        .one().n,
+    );
+  }
+
   /** Fans finished since `since` (the pace behind the estimate of the end). */
   finishedSince(since: number): number {
     return Number(this.sql.exec(`SELECT COUNT(*) AS n FROM ${FANS} WHERE finished_at >= ?`, since).one().n);
@@ -176,7 +189,14 @@ export class FanTable {
       .length;
   }
 
+  /** A cancelled campaign's fans whose consumer never reported stay cancelled, not out for ever. */
+  cancelAbandoned(now: number): void {
+    this.sql.exec(`UPDATE ${FANS} SET state = 'cancelled', ticket = NULL, lease_until = NULL WHERE state IN ('queued','running') AND lease_until < ?`, now);
+  }
+
+  /** Cancels every fan that has not run, and every verification still to come. */
   cancelWaiting(): number {
+    this.sql.exec(`UPDATE ${FANS} SET verify_at = NULL WHERE verify_at IS NOT NULL`);
     return this.sql.exec(`UPDATE ${FANS} SET state = 'cancelled', ticket = NULL, lease_until = NULL WHERE state IN ('pending','queued','deferred')`)
       .rowsWritten;
   }

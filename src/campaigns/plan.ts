@@ -41,6 +41,8 @@ export interface Release {
   leaseUntil: number | null;
   /** The search out now is this ticket's; another's answer is ignored. */
   ticket?: string;
+  /** Searches in a row that could not run for a fan's connection (or were refused). */
+  misses?: number;
   reason: string | null;
 }
 
@@ -90,6 +92,12 @@ export function notFoundResult(release: Release): FanResults {
   const code = release.code.upc ?? release.code.isrc ?? '';
   const detail = release.reason ?? `Spotify search found nothing for ${release.code.upc ? 'UPC' : 'ISRC'} ${code}.`;
   return { action: release.action, results: [{ id: code, status: 'failed', problem: problemBody(404, 'release-not-found', detail) }] };
+}
+
+/** A fan's results without the `release-not-found` items of releases that have been found since (a retry). */
+export function current(results: FanResults[], releases: Release[]): FanResults[] {
+  const found = new Set(releases.filter((r) => r.state !== 'not-found').map((r) => r.action));
+  return results.map((r) => (found.has(r.action) ? { ...r, results: r.results.filter((i) => !i.problem?.type.endsWith(':release-not-found')) } : r));
 }
 
 /** Statuses that count as the action having happened (`pending`: an X follow request awaiting approval). */

@@ -64,6 +64,17 @@ export function nextSearchAt(searches: number, firstSearchAt: number, now: numbe
 /** A claimed fan whose consumer has not reported by then is given to another (the consumer died). */
 export const LEASE_MS = 5 * 60_000;
 
+/** Fans of one queue message that run at once (each one's actions in order). */
+export const FANS_AT_ONCE = 5;
+
+/**
+ * A claim's lease: five minutes, plus what its fans may take at worst (each action up to a
+ * request's 25 s budget and a little), so a slow message is not handed out a second time.
+ */
+export function leaseFor(fans: number, actions: number): number {
+  return LEASE_MS + Math.ceil(fans / FANS_AT_ONCE) * actions * 30_000;
+}
+
 /** Fans a queue message carries. */
 export const FANS_PER_MESSAGE = 25;
 

@@ -39,11 +39,9 @@ export function viewOf(record: CampaignRecord, fans: FanTable, now: number): Cam
     if (!entry) continue;
     if (row.status === 'done') entry.done += row.n;
     else if (row.status === 'deferred') entry.deferred += row.n;
-    else if (row.status === 'pending') entry.pending += row.n;
     else entry.failed += row.n;
   }
-  // Fans that have not run have no per-action row yet: they are pending on every action.
-  for (const entry of byAction) entry.pending = Math.max(0, counts.fans - counts.cancelled - entry.done - entry.failed - entry.deferred);
+  for (const entry of byAction) entry.pending = fans.pendingFor(entry.action);
   return {
     id: record.id,
     name: record.name,

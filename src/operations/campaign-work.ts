@@ -12,6 +12,7 @@
 import { campaignFor } from '../campaigns/access';
 import type { FanReport, SearchResult } from '../campaigns/campaign';
 import type { FanResults, PlannedAction } from '../campaigns/plan';
+import { FANS_AT_ONCE } from '../campaigns/schedule';
 import type { Env } from '../env';
 import { Problem, type ProblemBody } from '../http/problem';
 import { mapConcurrent } from '../net/batch';
@@ -22,9 +23,6 @@ import type { ItemResult } from '../schemas/follows';
 import { UpstreamSession } from '../upstream/session';
 import { runFollows } from './follows';
 import { runLibrary } from './library';
-
-/** Fans of one message that run at once (each one's actions in order). */
-const FANS_AT_ONCE = 5;
 
 export async function runCampaignWork(batch: MessageBatch<CampaignMessage>, env: Env): Promise<void> {
   await Promise.all(
@@ -139,9 +137,13 @@ export async function searchRelease(env: Env, app: string, user: string, code: R
   } catch (err) {
     if (!(err instanceof Problem)) throw err;
     const body = err.body();
-    // The provider paused or down: search again when it says. A fan's connection that cannot be
-    // used: again at once, with another fan.
-    const after = body.status === 503 ? (typeof body.retry_after === 'number' ? body.retry_after : 30) : 1;
-    return { later: Date.now() + after * 1000, reason: `The search could not run yet: ${body.detail}` };
+    // The provider paused or down: again when it says, no search spent. Otherwise (this fan's
+    // connection, or Spotify refusing the search): another fan, a few times.
+    if (body.status === 503)
+      return {
+        later: Date.now() + (typeof body.retry_after === 'number' ? body.retry_after : 30) * 1000,
+        reason: `The search could not run yet: ${body.detail}`,
+      };
+    return { unusable: `The search with one fan's connection failed (${body.detail}).` };
   }
 }
