@@ -66,6 +66,20 @@ export async function accessToken(env: Env, id: ConnectionId, rejected?: string)
 }
 
 /**
+ * Whether the connection has a usable access token cached (this isolate's memory, else KV's
+ * metadata, not decrypted): true means it was active when the vault last wrote it. The vault
+ * deletes the entry when the connection is forgotten or needs the user again, so a miss says
+ * nothing (ask the vault); a hit spares a Durable Object call per check (a campaign's join).
+ */
+export async function cachedUsable(env: Env, id: ConnectionId): Promise<boolean> {
+  const now = Date.now();
+  const hit = memory.get(connectionKey(id));
+  if (hit && hit.freshUntil > now && servable(hit.expiresAt, hit.recheckAt, now)) return true;
+  const { metadata } = await env.TOKENS.getWithMetadata<CachedMeta>(tokensKv.access(id));
+  return metadata !== null && servable(metadata.expires_at, metadata.recheck_at, now);
+}
+
+/**
  * Written only by the connection's TokenVault (one writer per key): the encrypted access token
  * until 60 s before it expires, or until `recheck_at` if sooner; nothing when less than KV's
  * minimum TTL would be left.

@@ -65,6 +65,7 @@ describe('a campaign at scale', () => {
       let res = await send('POST', `/v1/campaigns/${id}/fans`, body);
       // Joining again is a no-op for those already in, so a join cut off by a restart is sent again.
       for (let i = 0; i < 3 && res.status === 503; i++) res = await send('POST', `/v1/campaigns/${id}/fans`, body);
+      if (res.status !== 200) throw new Error(`join: ${res.status} ${await res.text()}`);
       const page = (await res.json()) as { joined: string[]; already: string[] };
       joined += page.joined.length + page.already.length;
     });

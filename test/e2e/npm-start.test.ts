@@ -277,6 +277,14 @@ describe('npm start', () => {
     expect(out).toContain('urn:crossfollow:problem:fan-not-connected');
   }, 60_000);
 
+  it("runs docs/campaigns.md's step-by-step block as written: join, refuse, complete, leave, cancel, a release that waits", async () => {
+    const { out, err, statuses } = await runShellBlock('docs/campaigns.md', '## A campaign, step by step');
+    expect(statuses, err).toEqual([201, 201, 200, 200, 200, 200, 409, 200, 200, 201, 201, 204, 200, 201]);
+    expect(out).toContain('"status":"completed"');
+    expect(out).toContain('"status":"cancelled"');
+    expect(out).toContain('"refused":[{"user":"nobody-yet"');
+  }, 60_000);
+
   it('runs a campaign for 200 fans 25 s ahead: no call before its time, then every fan done, the UPC searched once, every call within the contract', async () => {
     const headers = { authorization: 'Bearer demo-key', 'content-type': 'application/json' };
     const send = (method: string, path: string, body?: unknown) =>
