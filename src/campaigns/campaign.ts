@@ -15,14 +15,16 @@ import { configOf } from '../config';
 import type { Env } from '../env';
 import { chunk } from '../net/batch';
 import type { CampaignMessage } from '../queues/messages';
-import type { CampaignAction, CampaignRun, CampaignView, FanStatus, JoiningFan } from '../schemas/campaigns';
+import type { CampaignView, FanStatus, JoiningFan } from '../schemas/campaigns';
 import { CAMPAIGN_LIMITS } from '../schemas/campaigns';
 import { appsKv, campaignStorage } from '../storage/keys';
 import { ACTIVE, FanTable } from './fans';
 import { Outbox } from './outbox';
-import { current, type FanResults, merge, notFoundResult, outcomeOf, type PlannedAction, planOf, type Release, remaining } from './plan';
+import { current, type FanResults, merge, notFoundResult, outcomeOf, planOf, type Release, remaining } from './plan';
 import { afterSearch, releaseWakeAt, searchAgain, searchDue, searching } from './releases';
 import { FANS_PER_MESSAGE, LEASE_MS, leaseFor, runTimeOf, windowFor } from './schedule';
+import type { CampaignRecord, Claim, FanReport, SearchResult } from './types';
+import { applyChecks, type Check, toVerify } from './verify';
 import { fanView, viewOf } from './view';
 
 declare module '../env' {
@@ -30,40 +32,6 @@ declare module '../env' {
     CAMPAIGN: DurableObjectNamespace<Campaign>;
   }
 }
-
-export interface CampaignRecord {
-  id: string;
-  app: string;
-  name: string;
-  actions: CampaignAction[];
-  run: CampaignRun;
-  verify: boolean;
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  cancelledAt: number | null;
-  releases: Release[];
-  callsPerFan: number;
-}
-
-/** A consumer's claim: the fans it may run now, each with what is left of its plan. */
-export interface Claim {
-  fans: { user: string; plan: PlannedAction[] }[];
-}
-
-/** What a consumer found for one fan. */
-export interface FanReport {
-  user: string;
-  results: FanResults[];
-}
-
-export type SearchResult =
-  | { found: NonNullable<Release['item']> }
-  | { none: true }
-  /** Not searched: the provider paused or down (no search spent). */
-  | { later: number; reason: string }
-  /** Not searched for this fan's sake (its connection), or refused: another fan tries shortly, a few times. */
-  | { unusable: string };
 
 /** Checks of one fan's items before its verification is given up (each after twice the delay). */
 const VERIFY_TRIES = 5;
@@ -101,23 +69,9 @@ export class Campaign extends DurableObject<Env> {
     const out = { joined: [] as string[], already: [] as string[], full: [] as string[], closed: record.cancelledAt !== null };
     if (out.closed) return out;
     const now = Date.now();
-    let count = this.fans.count();
-    const seen = new Set<string>();
     this.ctx.storage.transactionSync(() => {
-      for (const fan of fans) {
-        if (seen.has(fan.user) || this.fans.get(fan.user)) {
-          out.already.push(fan.user);
-          continue;
-        }
-        seen.add(fan.user);
-        if (count >= CAMPAIGN_LIMITS.fans) {
-          out.full.push(fan.user);
-          continue;
-        }
-        this.fans.insert(fan.user, fan.timezone ?? null, runTimeOf(record.run, fan.timezone ?? null, now), now);
-        out.joined.push(fan.user);
-        count += 1;
-      }
+      const added = this.fans.join(fans, (tz) => runTimeOf(record.run, tz, now), now, CAMPAIGN_LIMITS.fans);
+      Object.assign(out, added);
     });
     // A fan joining a completed campaign (the release is out) runs at once: it is running again.
     if (out.joined.length && record.finishedAt !== null) await this.save({ ...record, finishedAt: null });
@@ -232,42 +186,17 @@ export class Campaign extends DurableObject<Env> {
     const plan = record && planOf(record.actions, record.releases);
     if (!record || !plan) return { fans: [] };
     const fans = this.fans.many(users).filter((f) => f.verify_at !== null);
-    return {
-      fans: fans.map((f) => {
-        const results = JSON.parse(f.results) as FanResults[];
-        // Check what happened, not what failed.
-        const check = plan.flatMap((p) => {
-          const ok = new Set((results.find((r) => r.action === p.action)?.results ?? []).filter((r) => r.status === 'done').map((r) => r.id));
-          const ids = p.ids.filter((id) => ok.has(id));
-          return ids.length ? [{ ...p, ids }] : [];
-        });
-        return { user: f.user, plan: check };
-      }),
-    };
+    return { fans: fans.map((f) => ({ user: f.user, plan: toVerify(plan, JSON.parse(f.results) as FanResults[]) })) };
   }
 
-  /** What verification found: `following` per item, or null where the check itself failed. */
-  async reportVerify(reports: { user: string; checks: { action: number; id: string; following: boolean | null }[] }[]): Promise<void> {
+  /** What verification found; a check that failed is tried again after twice the delay, a few times. */
+  async reportVerify(reports: { user: string; checks: Check[] }[]): Promise<void> {
     if (!this.record) return;
+    const again = Date.now() + Math.max(1000, configOf(this.env).campaignVerifyMs * 2);
     for (const fan of this.fans.many(reports.map((r) => r.user))) {
       if (fan.verify_at === null) continue;
-      const checks = reports.find((r) => r.user === fan.user)?.checks ?? [];
-      const unknown = checks.some((c) => c.following === null);
-      const results = (JSON.parse(fan.results) as FanResults[]).map((r) => ({
-        ...r,
-        results: r.results.map((item) => {
-          const c = checks.find((x) => x.action === r.action && x.id === item.id);
-          return c && c.following !== null ? { ...item, verified: c.following } : item;
-        }),
-      }));
-      // Nothing to check (every item skipped, or an X follow request awaiting approval): not verified either way.
-      if (!checks.length) {
-        this.fans.verified(fan.user, JSON.parse(fan.results) as FanResults[], null, null);
-        continue;
-      }
-      const again = unknown && fan.verify_tries < VERIFY_TRIES ? Date.now() + Math.max(1000, configOf(this.env).campaignVerifyMs * 2) : null;
-      const verified = unknown ? null : checks.every((c) => c.following === true);
-      this.fans.verified(fan.user, results, verified, again);
+      const checked = applyChecks(JSON.parse(fan.results) as FanResults[], reports.find((r) => r.user === fan.user)?.checks ?? []);
+      this.fans.verified(fan.user, checked.results, checked.verified, checked.retry && fan.verify_tries < VERIFY_TRIES ? again : null);
     }
     await this.settleCompletion();
     await this.wake();

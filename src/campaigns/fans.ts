@@ -57,8 +57,20 @@ export class FanTable {
       .toArray();
   }
 
-  insert(user: string, timezone: string | null, runAt: number, now: number): void {
-    this.sql.exec(`INSERT INTO ${FANS} (user, timezone, run_at, state, joined_at) VALUES (?, ?, ?, 'pending', ?)`, user, timezone, runAt, now);
+  /** Adds the fans not in yet (each at its run time), as long as there is room for `limit` in all. */
+  join(fans: { user: string; timezone?: string }[], runAt: (timezone: string | null) => number, now: number, limit: number) {
+    const out = { joined: [] as string[], already: [] as string[], full: [] as string[] };
+    let count = this.count();
+    for (const { user, timezone = null } of fans) {
+      if (out.joined.includes(user) || this.get(user)) out.already.push(user);
+      else if (count >= limit) out.full.push(user);
+      else {
+        this.sql.exec(`INSERT INTO ${FANS} (user, timezone, run_at, state, joined_at) VALUES (?, ?, ?, 'pending', ?)`, user, timezone, runAt(timezone), now);
+        out.joined.push(user);
+        count += 1;
+      }
+    }
+    return out;
   }
 
   remove(user: string): void {

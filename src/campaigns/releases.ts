@@ -1,7 +1,8 @@
 /** A campaign's releases (UPC or ISRC actions): when each is searched, and what a search's answer makes of it. Pure. */
-import type { SearchResult } from './campaign';
+
 import type { Release } from './plan';
 import { LEASE_MS, nextSearchAt } from './schedule';
+import type { SearchResult } from './types';
 
 /** Whether `r` is to be searched now: never searched, its lease ran out, or its next search is due. */
 export function searchDue(r: Release, now: number): boolean {

@@ -1,9 +1,9 @@
 /** What the API shows of a campaign and its fans, built from the Campaign's storage. */
 import type { CampaignView, FanView } from '../schemas/campaigns';
-import type { CampaignRecord } from './campaign';
 import type { FanRow, FanTable } from './fans';
 import { actionStatus, type FanResults, type PlannedAction } from './plan';
 import { earliestRun } from './schedule';
+import type { CampaignRecord } from './types';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

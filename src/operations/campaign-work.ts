@@ -10,9 +10,10 @@
  */
 
 import { campaignFor } from '../campaigns/access';
-import type { FanReport, SearchResult } from '../campaigns/campaign';
 import type { FanResults, PlannedAction } from '../campaigns/plan';
 import { FANS_AT_ONCE } from '../campaigns/schedule';
+import type { FanReport, SearchResult } from '../campaigns/types';
+import type { Check } from '../campaigns/verify';
 import type { Env } from '../env';
 import { Problem, type ProblemBody } from '../http/problem';
 import { mapConcurrent } from '../net/batch';
@@ -103,8 +104,8 @@ function itemsOf(problem: ProblemBody, ids: string[]): ItemResult[] {
 }
 
 /** Whether each item that happened is there now (the providers' contains calls); null where the check failed. */
-async function verifyFan(env: Env, app: string, user: string, plan: PlannedAction[]) {
-  const checks: { action: number; id: string; following: boolean | null }[] = [];
+async function verifyFan(env: Env, app: string, user: string, plan: PlannedAction[]): Promise<Check[]> {
+  const checks: Check[] = [];
   for (const p of plan) {
     const target = { app, user, provider: p.provider };
     let results: ItemResult[] = [];

@@ -5,9 +5,9 @@
  */
 
 import { campaignFor } from '../campaigns/access';
-import type { CampaignRecord } from '../campaigns/campaign';
 import { callsPerFan, releasesOf } from '../campaigns/plan';
 import { earliestRun, midnightIn } from '../campaigns/schedule';
+import type { CampaignRecord } from '../campaigns/types';
 import type { Env } from '../env';
 import { type FieldError, Problem, validationProblem } from '../http/problem';
 import { mapConcurrent } from '../net/batch';

@@ -40,6 +40,10 @@ describe('the code keeps its layers', () => {
     expect(graph.get('src/env.ts')).toEqual(['src/queues/messages.ts']);
   });
 
+  it('a Campaign decides and remembers, and calls no provider: campaigns/ never reaches operations, routes or providers', () => {
+    expect(offending('src/campaigns/', ['src/routes/', 'src/operations/', 'src/providers/', 'src/upstream/', 'src/app.ts'])).toEqual([]);
+  });
+
   it('a deployment never loads the dev entry (demo seeding, the test Prefer pass-through)', () => {
     const deployed = closure('src/index.ts');
     expect([...deployed].filter((f) => f.startsWith('src/dev/'))).toEqual([]);
