@@ -49,7 +49,7 @@ app.use(
 );
 app.use('/v1/*', apiKeyAuth(PUBLIC_ROUTES));
 app.use('/v1/users/*', idempotencyKey());
-app.use('/v1/campaigns', idempotencyKey());
+// Also matches /v1/campaigns itself: one middleware for both (twice would find its own key in flight).
 app.use('/v1/campaigns/*', idempotencyKey());
 app.use('/admin/*', adminAuth());
 

@@ -86,4 +86,15 @@ describe('campaigns', () => {
     const list = await json<{ campaigns: unknown[] }>(await call(key, 'GET', '/v1/campaigns'), 200);
     expect(list.campaigns).toEqual([]);
   });
+
+  it('an Idempotency-Key makes a retried create the same campaign, not a second one', async () => {
+    const { key } = await newApp();
+    const body = { name: 'Once', actions: [{ provider: 'spotify', op: 'follow', type: 'artist', ids: [ARTIST] }], run: { mode: 'now' } };
+    const first = await call(key, 'POST', '/v1/campaigns', body, { 'idempotency-key': 'create-once' });
+    const again = await call(key, 'POST', '/v1/campaigns', body, { 'idempotency-key': 'create-once' });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await again.json()) as { id: string }).id).toBe(((await first.json()) as { id: string }).id);
+    expect(((await (await call(key, 'GET', '/v1/campaigns')).json()) as { campaigns: unknown[] }).campaigns).toHaveLength(1);
+  });
 });
