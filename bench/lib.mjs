@@ -1,7 +1,7 @@
 // What the bench needs around it: a `wrangler dev` of the worker against given upstreams, the
 // CPU time its workerd processes spend, and latency statistics.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,18 @@ function workerdCpuMs(root) {
   return ticks * TICK_MS;
 }
 
+/** Resident memory (VmRSS) of the workerd processes under `root`, in MiB. */
+function workerdRssMiB(root) {
+  let kib = 0;
+  for (const pid of descendants(root)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (/Name:\s+workerd/.test(status)) kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {}
+  }
+  return kib / 1024;
+}
+
 /**
  * `wrangler dev` of crossfollow (src/dev/entry.ts) in local demo mode, with `vars` over the local defaults; or, with
  * `script` (a wrangler config), of that worker alone (the bench's do-nothing baseline).
@@ -69,7 +81,11 @@ export async function startWorker(vars, script) {
     mkdtempSync(join(tmpdir(), 'crossfollow-bench-')),
   ];
   for (const [k, v] of Object.entries(all)) args.push('--var', `${k}:${v}`);
-  const child = spawn('node_modules/.bin/wrangler', args, { detached: true, stdio: 'ignore', env: { ...process.env, ...WRANGLER_ENV } });
+  // BENCH_WORKER_LOG=1: each worker's wrangler output goes to a file (its path is printed), to see why a request failed.
+  const log = process.env.BENCH_WORKER_LOG ? join(mkdtempSync(join(tmpdir(), 'crossfollow-bench-log-')), 'wrangler.log') : null;
+  if (log) console.log(`wrangler dev on port ${port} logs to ${log}`);
+  const out = log ? openSync(log, 'a') : 'ignore';
+  const child = spawn('node_modules/.bin/wrangler', args, { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...WRANGLER_ENV } });
   const url = `http://127.0.0.1:${port}`;
   let up = false;
   for (let i = 0; i < 240 && !up; i++) {
@@ -88,6 +104,7 @@ export async function startWorker(vars, script) {
   return {
     url,
     cpuMs: () => workerdCpuMs(child.pid),
+    rssMiB: () => workerdRssMiB(child.pid),
     stop: () => {
       try {
         process.kill(-child.pid, 'SIGTERM');
