@@ -1,7 +1,8 @@
 // What every bench run must get right, timings aside: a run that made extra upstream calls,
 // refreshed twice, hit SDK errors or lost listed items measured the wrong thing, and fails
 // (this is what the CI smoke run asserts). The one timing checked is the pace's: calls made
-// faster than SPOTIFY_RATE allows are a Governor that does not pace.
+// faster than SPOTIFY_RATE allows are a Governor that does not pace. A campaign must finish with
+// every fan done, each fan's album saved exactly once, and, paced, without a single 429.
 
 /** The problems in a run's tables, as sentences; empty when the counts are right. */
 export function countsWrong(sections) {
@@ -35,6 +36,19 @@ export function countsWrong(sections) {
           );
         if (row['calls/s beyond the burst'] !== '' && !(row['calls/s beyond the burst'] <= rate * 1.05))
           wrong.push(`pacing, ${row.request}: ${row['calls/s beyond the burst']} calls/s beyond the burst, paced to ${rate}`);
+      }
+      if ('joined before start' in row && row.row.startsWith('campaign')) {
+        const where = `${row.row}, N=${row.N}`;
+        if (row['fans done'] !== row.N) wrong.push(`${where}: ${row['fans done']} of ${row.N} fans done (${row['other fan states']})`);
+        if (row['saves per fan'] !== '1') wrong.push(`${where}: saves per fan ${row['saves per fan']}, expected exactly 1`);
+        if (row['joined before start'] !== 'yes') wrong.push(`${where}: the campaign started before every fan had joined`);
+        if (row.row.startsWith('campaign, paced') && row['429s'] !== 0) wrong.push(`${where}: ${row['429s']} 429s, paced under the limit`);
+        if (row.row.startsWith('campaign, paced') && row['upstream calls/fan'] !== 1)
+          wrong.push(`${where}: ${row['upstream calls/fan']} upstream calls a fan, expected 1`);
+      }
+      if ('joined before start' in row && row.row.startsWith('one fan at a time')) {
+        const [done, of] = String(row['fans done']).split(' of ');
+        if (done !== of || row['saves per fan'] !== '1') wrong.push(`${row.row}: ${row['fans done']} fans done, saves per fan ${row['saves per fan']}`);
       }
       if ('refresh calls (each burst)' in row) {
         if (row['refresh calls (each burst)'] !== '1')

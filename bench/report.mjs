@@ -1,6 +1,6 @@
 // Writes bench/RESULTS.md (the tables, the machine, the date) and bench/follow-time-vs-n.svg.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 
 function table(rows) {
@@ -53,9 +53,30 @@ export function chart(series, sizes) {
   return out.join('\n');
 }
 
-export function writeResults(sections, svg) {
+/**
+ * `BENCH_ONLY` (one section run alone): that section's part of bench/RESULTS.md is replaced (or
+ * added before the chart), with when it was measured; the rest of the file and the chart stay.
+ */
+function mergeResults(sections, only) {
+  const old = readFileSync('bench/RESULTS.md', 'utf8');
+  const chartLine = old.lastIndexOf('\n![');
+  const [head, tail] = chartLine === -1 ? [old, ''] : [old.slice(0, chartLine + 1), old.slice(chartLine + 1)];
+  const parts = head.split(/(?=^## )/m);
+  const stamp = `_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}, by \`BENCH_ONLY=${only} npm run bench\`._`;
+  for (const { title, notes, rows } of sections) {
+    const text = [`## ${title}`, '', stamp, '', ...(notes ? [notes, ''] : []), table(rows), ''].join('\n');
+    const number = `## ${title.split(' ')[0]} `;
+    const at = parts.findIndex((p) => p.startsWith(number));
+    if (at === -1) parts.push(text);
+    else parts[at] = text;
+  }
+  writeFileSync('bench/RESULTS.md', parts.join('') + tail);
+}
+
+export function writeResults(sections, svg, { only } = {}) {
   // A smoke run (CI) checks the bench still works without replacing the recorded results.
   if (process.env.BENCH_NO_WRITE) return;
+  if (only) return mergeResults(sections, only);
   const parts = [
     '# crossfollow benchmarks — latest results',
     '',
@@ -65,7 +86,7 @@ export function writeResults(sections, svg) {
     'a fixed delay. Figures move with what else the machine is doing; the ratios, measured side by side',
     'in one run, are what to read. Every crossfollow worker runs with the rate Governor on and no pacing',
     '(`SPOTIFY_RATE=0`), as sections 1–4 are about the worker, not the pace; 5a sets one beside a worker',
-    'with the Governor off, and 5b is the pace.',
+    'with the Governor off, and 5b is the pace; 6 runs campaigns against a rate-limited fake, paced and not.',
     '',
   ];
   for (const { title, notes, rows } of sections) parts.push(`## ${title}`, '', ...(notes ? [notes, ''] : []), table(rows));
