@@ -6,7 +6,20 @@ import type { Campaign } from './campaign';
 /** The Campaign's RPC methods, as the class declares them. */
 export type CampaignStub = Pick<
   Campaign,
-  'create' | 'view' | 'join' | 'leave' | 'fanPage' | 'cancel' | 'retry' | 'claim' | 'report' | 'claimVerify' | 'reportVerify' | 'claimSearch' | 'searched'
+  | 'create'
+  | 'view'
+  | 'joinable'
+  | 'join'
+  | 'leave'
+  | 'fanPage'
+  | 'cancel'
+  | 'retry'
+  | 'claim'
+  | 'report'
+  | 'claimVerify'
+  | 'reportVerify'
+  | 'claimSearch'
+  | 'searched'
 >;
 
 /**

@@ -18,7 +18,7 @@ import type { CampaignMessage } from '../queues/messages';
 import type { CampaignView, FanStatus, JoiningFan } from '../schemas/campaigns';
 import { CAMPAIGN_LIMITS } from '../schemas/campaigns';
 import { appsKv, campaignStorage } from '../storage/keys';
-import { ACTIVE, FanTable } from './fans';
+import { ACTIVE, FanTable, VERIFY_TRIES } from './fans';
 import { Outbox } from './outbox';
 import { current, type FanResults, merge, notFoundResult, outcomeOf, planOf, type Release, remaining } from './plan';
 import { afterSearch, releaseWakeAt, searchAgain, searchDue, searching } from './releases';
@@ -32,9 +32,6 @@ declare module '../env' {
     CAMPAIGN: DurableObjectNamespace<Campaign>;
   }
 }
-
-/** Checks of one fan's items before its verification is given up (each after twice the delay). */
-const VERIFY_TRIES = 5;
 
 export class Campaign extends DurableObject<Env> {
   private record: CampaignRecord | null = null;
@@ -60,6 +57,12 @@ export class Campaign extends DurableObject<Env> {
 
   async view(): Promise<CampaignView | null> {
     return this.record ? viewOf(this.record, this.fans, Date.now()) : null;
+  }
+
+  /** What a join checks first: the providers fans must be connected to, and whether it is cancelled. */
+  async joinable(): Promise<{ providers: CampaignRecord['actions'][number]['provider'][]; cancelled: boolean } | null> {
+    const record = this.record;
+    return record ? { providers: [...new Set(record.actions.map((a) => a.provider))], cancelled: record.cancelledAt !== null } : null;
   }
 
   /** Adds fans (a fan already in is left as it is); null when there is no such campaign. */
@@ -145,9 +148,17 @@ export class Campaign extends DurableObject<Env> {
   /** A consumer's results; only fans it still holds under `ticket` count. */
   async report(ticket: string, reports: FanReport[]): Promise<void> {
     const record = this.record;
-    const plan = record && planOf(record.actions, record.releases);
-    if (!record || !plan) return;
+    if (!record) return;
+    const plan = planOf(record.actions, record.releases);
     const now = Date.now();
+    // A retry put a release back to searching while these fans ran: keep what they did, and run
+    // them again once it is found.
+    if (!plan) {
+      this.fans.backToPending(ticket, reports, now);
+      await this.pump();
+      return;
+    }
+    const cancelled = record.cancelledAt !== null;
     const gaveUp = record.releases.filter((r) => r.state === 'not-found').map(notFoundResult);
     const settled: { user: string; status: string; reason: string | null; retry_at?: string }[] = [];
     this.ctx.storage.transactionSync(() => {
@@ -155,10 +166,13 @@ export class Campaign extends DurableObject<Env> {
         if (fan.state !== 'running' || fan.ticket !== ticket) continue;
         const report = reports.find((r) => r.user === fan.user);
         const results = merge(merge(current(JSON.parse(fan.results) as FanResults[], record.releases), gaveUp), report?.results ?? []);
-        const outcome = outcomeOf(plan, results, now);
+        const ran = outcomeOf(plan, results, now);
+        // After a cancel, what would have run again never does, and nothing is verified.
+        const outcome = cancelled && ran.status === 'deferred' ? { status: 'cancelled' as const, reason: ran.reason, retryAt: null } : ran;
         const finished = outcome.status !== 'deferred';
         // Follows show up late at the providers (about 30 s has been seen): checked after a delay.
-        const verifyAt = record.verify && finished && outcome.status !== 'failed' ? now + configOf(this.env).campaignVerifyMs : null;
+        const verifyAt =
+          record.verify && !cancelled && (outcome.status === 'done' || outcome.status === 'partly_done') ? now + configOf(this.env).campaignVerifyMs : null;
         this.fans.settle(fan.user, plan, results, {
           state: outcome.status,
           reason: outcome.reason,
@@ -235,7 +249,8 @@ export class Campaign extends DurableObject<Env> {
       const runs = await this.fansDue(now);
       const messages = [...(await this.searchesDue(now)), ...runs, ...this.verifiesDue(now)];
       try {
-        for (let i = 0; i < messages.length; i += 100) await this.env.CAMPAIGNS.sendBatch(messages.slice(i, i + 100).map((body) => ({ body })));
+        // 50 messages a batch stay under a batch's 256 KB with 25 user ids of 128 characters each.
+        for (const part of chunk(messages, 50)) await this.env.CAMPAIGNS.sendBatch(part.map((body) => ({ body })));
       } catch (err) {
         // Not on the queue: the fans go back to waiting (searches and verifications wait out
         // their lease), and the alarm tries again shortly.
@@ -244,11 +259,13 @@ export class Campaign extends DurableObject<Env> {
         await this.ctx.storage.setAlarm(now + 5000);
         return;
       }
-      if (runs.length && record.startedAt === null) {
-        this.outbox.add('campaign.started', { campaign_id: record.id, name: record.name, fans: this.fans.count(), started_at: new Date(now).toISOString() });
-        record = { ...record, startedAt: now };
-        await this.save(record);
+      // Read again: a cancel (or another pump) may have saved the record while the send was out.
+      const current = this.record;
+      if (runs.length && current && current.startedAt === null) {
+        this.outbox.add('campaign.started', { campaign_id: current.id, name: current.name, fans: this.fans.count(), started_at: new Date(now).toISOString() });
+        await this.save({ ...current, startedAt: now });
       }
+      record = this.record ?? record;
     }
     await this.outbox.flush(record.app);
     await this.wake();
@@ -326,7 +343,7 @@ export class Campaign extends DurableObject<Env> {
     const record = this.record;
     if (!record) return;
     const now = Date.now();
-    const times: (number | null)[] = [this.fans.nextLeaseEnd(), this.fans.nextVerifyAt()];
+    const times: (number | null)[] = [this.fans.nextLeaseEnd(), record.cancelledAt === null ? this.fans.nextVerifyAt() : null];
     // A due fan waiting for room in the window wakes nothing: a report (or a lease running out) does.
     const next = this.fans.nextRunAt();
     const waitsForRoom = next !== null && next <= now && this.room(record) <= 0;

@@ -5,7 +5,7 @@
  */
 import type { FanStatus } from '../schemas/campaigns';
 import { campaignStorage } from '../storage/keys';
-import { actionStatus, type FanResults, type PlannedAction } from './plan';
+import { actionStatus, type FanResults, merge, type PlannedAction } from './plan';
 
 const FANS = campaignStorage.fansTable;
 const ACTIONS = campaignStorage.fanActionsTable;
@@ -28,7 +28,13 @@ export interface FanRow {
   verify_at: number | null;
   verify_tries: number;
   verified: number | null;
+  handouts: number;
 }
+
+/** Times a fan is handed out without any report before it fails `not-processed`. */
+export const MAX_HANDOUTS = 5;
+/** Times a verification is handed out (or checked without an answer) before it is given up. */
+export const VERIFY_TRIES = 5;
 
 /** States a fan still has to leave: it has not run, or runs again by itself. */
 export const ACTIVE: readonly FanState[] = ['pending', 'queued', 'running', 'deferred'];
@@ -39,7 +45,7 @@ export class FanTable {
     sql.exec(`CREATE TABLE IF NOT EXISTS ${FANS} (
       user TEXT PRIMARY KEY, timezone TEXT, run_at INTEGER NOT NULL, state TEXT NOT NULL, ticket TEXT, lease_until INTEGER,
       attempts INTEGER NOT NULL DEFAULT 0, reason TEXT, results TEXT NOT NULL DEFAULT '[]', joined_at INTEGER NOT NULL,
-      finished_at INTEGER, verify_at INTEGER, verify_tries INTEGER NOT NULL DEFAULT 0, verified INTEGER)`);
+      finished_at INTEGER, verify_at INTEGER, verify_tries INTEGER NOT NULL DEFAULT 0, verified INTEGER, handouts INTEGER NOT NULL DEFAULT 0)`);
     sql.exec(`CREATE INDEX IF NOT EXISTS fans_due ON ${FANS} (state, run_at)`);
     sql.exec(`CREATE INDEX IF NOT EXISTS fans_verify ON ${FANS} (verify_at) WHERE verify_at IS NOT NULL`);
     sql.exec(`CREATE INDEX IF NOT EXISTS fans_finished ON ${FANS} (finished_at) WHERE finished_at IS NOT NULL`);
@@ -135,7 +141,7 @@ export class FanTable {
     if (limit <= 0) return [];
     return this.sql
       .exec<{ user: string }>(
-        `UPDATE ${FANS} SET state = 'queued', ticket = ?, lease_until = ? WHERE user IN
+        `UPDATE ${FANS} SET state = 'queued', ticket = ?, lease_until = ?, handouts = handouts + 1 WHERE user IN
           (SELECT user FROM ${FANS} WHERE state IN ('pending','deferred') AND run_at <= ? ORDER BY run_at LIMIT ?) RETURNING user`,
         ticket,
         leaseUntil,
@@ -146,14 +152,38 @@ export class FanTable {
       .map((r) => r.user);
   }
 
+  /** Fans of a claim whose report came while a release was being searched again: their results kept, pending again. */
+  backToPending(ticket: string, reports: { user: string; results: FanResults[] }[], now: number): void {
+    for (const r of reports) {
+      const fan = this.get(r.user);
+      if (fan?.state !== 'running' || fan.ticket !== ticket) continue;
+      const results = merge(JSON.parse(fan.results) as FanResults[], r.results);
+      this.sql.exec(
+        `UPDATE ${FANS} SET state = 'pending', ticket = NULL, lease_until = NULL, run_at = ?, results = ? WHERE user = ?`,
+        now,
+        JSON.stringify(results),
+        r.user,
+      );
+    }
+  }
+
   /** Gives fans handed out but never sent back to pending (a send that failed). */
   untake(users: string[]): void {
     for (const user of users)
       this.sql.exec(`UPDATE ${FANS} SET state = 'pending', ticket = NULL, lease_until = NULL WHERE user = ? AND state = 'queued'`, user);
   }
 
-  /** Fans whose consumer never reported within its lease go back to pending, due now. */
+  /**
+   * Fans whose consumer never reported within its lease go back to pending, due now; a fan
+   * handed out MAX_HANDOUTS times with no report (a message that kills its consumer each time)
+   * fails `not-processed` instead, so the campaign ends.
+   */
   requeueExpired(now: number): number {
+    this.sql.exec(
+      `UPDATE ${FANS} SET state = 'failed', reason = 'not-processed', ticket = NULL, lease_until = NULL, finished_at = ? WHERE state IN ('queued','running') AND lease_until < ? AND handouts >= ${MAX_HANDOUTS}`,
+      now,
+      now,
+    );
     return this.sql.exec(
       `UPDATE ${FANS} SET state = 'pending', ticket = NULL, lease_until = NULL, run_at = ? WHERE state IN ('queued','running') AND lease_until < ?`,
       now,
@@ -197,8 +227,12 @@ export class FanTable {
   /** Puts fans in `from` states back to pending, due now; returns how many. */
   reset(from: readonly FanState[], now: number): number {
     // Counted by RETURNING: rowsWritten counts index writes too.
-    return this.sql.exec(`UPDATE ${FANS} SET state = 'pending', run_at = ?, finished_at = NULL WHERE state IN (${inList(from)}) RETURNING user`, now).toArray()
-      .length;
+    return this.sql
+      .exec(
+        `UPDATE ${FANS} SET state = 'pending', run_at = ?, finished_at = NULL, verify_at = NULL, verified = NULL, verify_tries = 0 WHERE state IN (${inList(from)}) RETURNING user`,
+        now,
+      )
+      .toArray().length;
   }
 
   /** A cancelled campaign's fans whose consumer never reported stay cancelled, not out for ever. */
@@ -231,10 +265,12 @@ export class FanTable {
 
   /** Fans whose verification is due: their verify_at moves to `leaseUntil` (a retry if no report comes). */
   takeVerifies(now: number, limit: number, leaseUntil: number): string[] {
+    // Handed out VERIFY_TRIES times with no answer: given up, verified stays null.
+    this.sql.exec(`UPDATE ${FANS} SET verify_at = NULL WHERE verify_at IS NOT NULL AND verify_at <= ? AND verify_tries >= ${VERIFY_TRIES}`, now);
     return this.sql
       .exec<{ user: string }>(
         `UPDATE ${FANS} SET verify_at = ?, verify_tries = verify_tries + 1 WHERE user IN
-          (SELECT user FROM ${FANS} WHERE verify_at IS NOT NULL AND verify_at <= ? ORDER BY verify_at LIMIT ?) RETURNING user`,
+          (SELECT user FROM ${FANS} WHERE verify_at IS NOT NULL AND verify_at <= ? AND verify_tries < ${VERIFY_TRIES} ORDER BY verify_at LIMIT ?) RETURNING user`,
         leaseUntil,
         now,
         limit,

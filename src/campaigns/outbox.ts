@@ -25,10 +25,13 @@ export class Outbox {
     return this.sql.exec(`SELECT 1 FROM ${OUTBOX} LIMIT 1`).toArray().length > 0;
   }
 
-  /** Sends what is waiting, oldest first; what the queue refuses stays for the next try. */
+  /**
+   * Sends what is waiting, oldest first, 20 at a time (a campaign.fans event is a few KB, a
+   * queue batch at most 256 KB); what the queue refuses stays for the next try.
+   */
   async flush(app: string): Promise<void> {
     for (;;) {
-      const rows = this.sql.exec<{ id: string; type: EventType; data: string; at: number }>(`SELECT * FROM ${OUTBOX} ORDER BY at LIMIT 100`).toArray();
+      const rows = this.sql.exec<{ id: string; type: EventType; data: string; at: number }>(`SELECT * FROM ${OUTBOX} ORDER BY at LIMIT 20`).toArray();
       if (!rows.length) return;
       const messages: EventMessage[] = rows.map((r) => ({ id: r.id, app, type: r.type, timestamp: new Date(r.at).toISOString(), data: JSON.parse(r.data) }));
       try {

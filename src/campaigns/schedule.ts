@@ -28,10 +28,13 @@ function offsetAt(ms: number, timeZone: string): number {
 export function midnightIn(date: string, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d);
-  let t = wall - offsetAt(wall, timeZone);
-  // Once more with the offset at the first guess: right on both sides of a DST change.
-  t = wall - offsetAt(t, timeZone);
-  return t;
+  // Two guesses: with the offset at the wall time read as UTC, and with the offset at that guess.
+  // Across a DST change one of them is right; where midnight does not exist, only the later is
+  // on the date at all. The earliest guess that is on the date (at or after its 00:00) wins.
+  const t1 = wall - offsetAt(wall, timeZone);
+  const t2 = wall - offsetAt(t1, timeZone);
+  const onDate = [t1, t2].filter((t) => t + offsetAt(t, timeZone) >= wall);
+  return onDate.length ? Math.min(...onDate) : Math.max(t1, t2);
 }
 
 /** When a fan who joins at `joinedAt` runs. */

@@ -74,19 +74,21 @@ export async function createCampaign(env: Env, app: string, body: CreateCampaign
   const errors = [...body.actions.flatMap((a, i) => actionErrors(a, `/actions/${i}`)), ...runErrors(body.run, now)];
   if (errors.length) throw validationProblem(errors);
   const id = `cmp_${[...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  // A repeated id acts once: kept once, so each item has one result (the routes mark repeats skipped).
+  const actions = body.actions.map((a) => ({ ...a, ...(a.ids ? { ids: [...new Set(a.ids)] } : {}), ...(a.uris ? { uris: [...new Set(a.uris)] } : {}) }));
   const record: CampaignRecord = {
     id,
     app,
     name: body.name,
-    actions: body.actions,
+    actions,
     run: body.run,
     verify: body.verify ?? false,
     createdAt: now,
     startedAt: null,
     finishedAt: null,
     cancelledAt: null,
-    releases: releasesOf(body.actions),
-    callsPerFan: callsPerFan(body.actions),
+    releases: releasesOf(actions),
+    callsPerFan: callsPerFan(actions),
   };
   // Listed first: a campaign is never made that its app cannot find (an entry without one is skipped).
   await env.APPS.put(appsKv.campaign(app, now, id), id);
@@ -123,8 +125,6 @@ export async function retryCampaign(env: Env, app: string, id: string) {
   return result;
 }
 
-const providersOf = (view: { actions: { provider?: unknown }[] }) => [...new Set(view.actions.map((a) => a.provider as ProviderName))];
-
 /** Why a fan cannot join: the providers it must connect (again) first, each with the route that starts it. */
 async function connectionGaps(env: Env, app: string, user: string, providers: ProviderName[]) {
   const statuses = await Promise.all(
@@ -158,10 +158,10 @@ function gapProblem(user: string, gaps: Awaited<ReturnType<typeof connectionGaps
  */
 export async function joinFans(env: Env, app: string, id: string, fans: JoiningFan[]) {
   const stub = campaignFor(env, app, id);
-  const view = await stub.view();
-  if (!view) throw notFound(id);
-  if (view.status === 'cancelled') throw new Problem(409, 'campaign-closed', 'The campaign is cancelled; fans can no longer join.');
-  const providers = providersOf(view);
+  const joinable = await stub.joinable();
+  if (!joinable) throw notFound(id);
+  if (joinable.cancelled) throw new Problem(409, 'campaign-closed', 'The campaign is cancelled; fans can no longer join.');
+  const { providers } = joinable;
   const checked = await mapConcurrent(fans, 25, async (fan) => ({ fan, gaps: await connectionGaps(env, app, fan.user, providers) }));
   const refused = checked.filter((c) => c.gaps.length).map((c) => ({ user: c.fan.user, problem: gapProblem(c.fan.user, c.gaps).body() }));
   const joining = checked.filter((c) => !c.gaps.length).map((c) => c.fan);

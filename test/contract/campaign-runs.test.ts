@@ -264,4 +264,39 @@ describe('campaign work is at-least-once', () => {
     const calls = await mockCalls('spotify-api', byTokens(tokens.values()));
     expect(Math.min(...calls.map((c) => c.startedAt))).toBeGreaterThanOrEqual(retryAt);
   });
+
+  it('a cancel while fans run: their reports settle them, nothing is verified or deferred after, and the alarm rests', async () => {
+    const { key, app } = await newApp();
+    const tokens = await spotifyFans(key, 2);
+    const [a, b] = [...tokens.keys()] as [string, string];
+    const created = await createCampaign(key, {
+      name: 'Cancel mid-run',
+      actions: [saveAlbum],
+      run: { mode: 'at', at: iso(Date.now() + 3_600_000) },
+      verify: true,
+    });
+    await joinAll(key, created.id, [a, b]);
+    await runInDurableObject(stubOf(app, created.id), (_o, state) => {
+      state.storage.sql.exec(`UPDATE fans SET state = 'queued', ticket = 't1', lease_until = ?`, Date.now() + 300_000);
+    });
+    const stub = campaignFor(env, app, created.id);
+    await stub.claim('t1', [a, b]);
+    expect((await json<{ status: string }>(await call(key, 'DELETE', `/v1/campaigns/${created.id}`), 200)).status).toBe('cancelled');
+    await stub.report('t1', [
+      { user: a, results: [{ action: 0, results: [{ id: '4aawyAB9vmqN3uQ7FjRGTy', status: 'done' }] }] },
+      {
+        user: b,
+        results: [{ action: 0, results: [{ id: '4aawyAB9vmqN3uQ7FjRGTy', status: 'deferred', reason: 'rate-limited', retry_at: iso(Date.now() + 1000) }] }],
+      },
+    ]);
+    expect(await fan(key, created.id, a)).toMatchObject({ status: 'done', verified: null });
+    expect(await fan(key, created.id, b)).toMatchObject({ status: 'cancelled' });
+    const { alarm, verifying } = await runInDurableObject(stubOf(app, created.id), async (_o, state) => ({
+      alarm: await state.storage.getAlarm(),
+      verifying: state.storage.sql.exec('SELECT COUNT(*) AS n FROM fans WHERE verify_at IS NOT NULL').one().n,
+    }));
+    expect(verifying).toBe(0);
+    // Only the purge, 90 days on.
+    expect(alarm).toBeGreaterThan(Date.now() + 89 * 86_400_000);
+  });
 });

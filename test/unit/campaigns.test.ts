@@ -14,6 +14,8 @@ describe('local midnight', () => {
     // The night Paris moves its clocks (at 02:00, not midnight) and the day after.
     expect(new Date(midnightIn('2026-03-29', 'Europe/Paris')).toISOString()).toBe('2026-03-28T23:00:00.000Z');
     expect(new Date(midnightIn('2026-03-30', 'Europe/Paris')).toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    // Santiago skips from 00:00 to 01:00 that night: the first instant of the day, on the day.
+    expect(new Date(midnightIn('2026-09-06', 'America/Santiago')).toISOString()).toBe('2026-09-06T04:00:00.000Z');
   });
 
   it('a fan without a zone runs at 00:00 UTC; a fan whose midnight has passed runs when it joins', () => {
