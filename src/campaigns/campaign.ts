@@ -18,10 +18,12 @@ import type { CampaignMessage } from '../queues/messages';
 import type { CampaignView, FanStatus, JoiningFan } from '../schemas/campaigns';
 import { CAMPAIGN_LIMITS } from '../schemas/campaigns';
 import { appsKv, campaignStorage } from '../storage/keys';
+import { alarmAt } from './alarm';
+import { FanCounts } from './fan-counts';
 import { ACTIVE, FanTable, VERIFY_TRIES } from './fans';
 import { Outbox } from './outbox';
-import { current, type FanResults, merge, notFoundResult, outcomeOf, planOf, type Release, remaining } from './plan';
-import { afterSearch, releaseWakeAt, searchAgain, searchDue, searching } from './releases';
+import { type FanResults, merge, planOf, type Release, remaining, resultsSoFar, settlement } from './plan';
+import { afterSearch, searchAgain, searchDue, searching } from './releases';
 import { FANS_PER_MESSAGE, LEASE_MS, leaseFor, runTimeOf, windowFor } from './schedule';
 import type { CampaignRecord, Claim, FanReport, SearchResult } from './types';
 import { applyChecks, type Check, toVerify } from './verify';
@@ -36,11 +38,13 @@ declare module '../env' {
 export class Campaign extends DurableObject<Env> {
   private record: CampaignRecord | null = null;
   private readonly fans: FanTable;
+  private readonly tally: FanCounts;
   private readonly outbox: Outbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.fans = new FanTable(ctx.storage.sql);
+    this.tally = new FanCounts(ctx.storage.sql);
     this.outbox = new Outbox(ctx.storage.sql, env.EVENTS);
     ctx.blockConcurrencyWhile(async () => {
       this.record = (await ctx.storage.get<CampaignRecord>(campaignStorage.record)) ?? null;
@@ -56,7 +60,7 @@ export class Campaign extends DurableObject<Env> {
   }
 
   async view(): Promise<CampaignView | null> {
-    return this.record ? viewOf(this.record, this.fans, Date.now()) : null;
+    return this.record ? viewOf(this.record, this.fans, this.tally, Date.now()) : null;
   }
 
   /** What a join checks first: the providers fans must be connected to, and whether it is cancelled. */
@@ -132,15 +136,13 @@ export class Campaign extends DurableObject<Env> {
     if (!record || !plan) return { fans: [] };
     const now = Date.now();
     const claim: Claim = { fans: [] };
-    const gaveUp = record.releases.filter((r) => r.state === 'not-found').map(notFoundResult);
     const lease = now + leaseFor(users.length, plan.length);
     for (const fan of this.fans.many(users)) {
       const mine = fan.state === 'queued' && fan.ticket === ticket;
       const abandoned = (fan.state === 'queued' || fan.state === 'running') && (fan.lease_until ?? 0) < now;
       if (!mine && !abandoned) continue;
       this.fans.claim(fan.user, ticket, lease);
-      const results = merge(current(JSON.parse(fan.results) as FanResults[], record.releases), gaveUp);
-      claim.fans.push({ user: fan.user, plan: remaining(plan, results) });
+      claim.fans.push({ user: fan.user, plan: remaining(plan, resultsSoFar(fan.results, record.releases)) });
     }
     return claim;
   }
@@ -158,37 +160,18 @@ export class Campaign extends DurableObject<Env> {
       await this.pump();
       return;
     }
-    const cancelled = record.cancelledAt !== null;
-    const gaveUp = record.releases.filter((r) => r.state === 'not-found').map(notFoundResult);
+    const settling = { now, cancelled: record.cancelledAt !== null, verifyAfterMs: record.verify ? configOf(this.env).campaignVerifyMs : null };
     const settled: { user: string; status: string; reason: string | null; retry_at?: string }[] = [];
     this.ctx.storage.transactionSync(() => {
       for (const fan of this.fans.many(reports.map((r) => r.user))) {
         if (fan.state !== 'running' || fan.ticket !== ticket) continue;
-        const report = reports.find((r) => r.user === fan.user);
-        const results = merge(merge(current(JSON.parse(fan.results) as FanResults[], record.releases), gaveUp), report?.results ?? []);
-        const ran = outcomeOf(plan, results, now);
-        // After a cancel, what would have run again never does, and nothing is verified.
-        const outcome = cancelled && ran.status === 'deferred' ? { status: 'cancelled' as const, reason: ran.reason, retryAt: null } : ran;
-        const finished = outcome.status !== 'deferred';
-        // Follows show up late at the providers (about 30 s has been seen): checked after a delay.
-        const verifyAt =
-          record.verify && !cancelled && (outcome.status === 'done' || outcome.status === 'partly_done') ? now + configOf(this.env).campaignVerifyMs : null;
-        this.fans.settle(fan.user, plan, results, {
-          state: outcome.status,
-          reason: outcome.reason,
-          runAt: outcome.retryAt ?? undefined,
-          finishedAt: finished ? now : null,
-          verifyAt,
-          attempt: finished,
-        });
-        settled.push({
-          user: fan.user,
-          status: outcome.status,
-          reason: outcome.reason,
-          ...(outcome.retryAt ? { retry_at: new Date(outcome.retryAt).toISOString() } : {}),
-        });
+        const reported = reports.find((r) => r.user === fan.user)?.results ?? [];
+        const results = merge(resultsSoFar(fan.results, record.releases), reported);
+        const { row, event } = settlement(plan, results, settling);
+        this.fans.settle(fan.user, plan, results, row);
+        settled.push({ user: fan.user, ...event });
       }
-      if (settled.length) this.outbox.add('campaign.fans', { campaign_id: record.id, fans: settled, counts: this.counts() });
+      if (settled.length) this.outbox.add('campaign.fans', { campaign_id: record.id, fans: settled, counts: this.tally.byStatus() });
     });
     await this.settleCompletion();
     await this.pump();
@@ -319,13 +302,13 @@ export class Campaign extends DurableObject<Env> {
   private async settleCompletion(): Promise<void> {
     const record = this.record;
     if (!record || record.cancelledAt !== null || record.startedAt === null || record.finishedAt !== null) return;
-    if (this.fans.count() === 0 || this.fans.count(ACTIVE) > 0 || this.fans.verification().waiting > 0) return;
+    if (this.fans.count() === 0 || this.fans.count(ACTIVE) > 0 || this.tally.verification().waiting > 0) return;
     const now = Date.now();
     this.outbox.add('campaign.completed', {
       campaign_id: record.id,
       name: record.name,
-      counts: this.counts(),
-      failures: this.fans.failures(),
+      counts: this.tally.byStatus(),
+      failures: this.tally.failures(),
       started_at: new Date(record.startedAt).toISOString(),
       finished_at: new Date(now).toISOString(),
     });
@@ -333,36 +316,24 @@ export class Campaign extends DurableObject<Env> {
     await this.outbox.flush(record.app);
   }
 
-  private counts() {
-    const { queued, ...counts } = this.fans.countsByState();
-    return { ...counts, pending: counts.pending + queued, fans: this.fans.count() };
-  }
-
   /** The alarm at the next thing this campaign waits for; none when it waits for nothing. */
   private async wake(): Promise<void> {
     const record = this.record;
     if (!record) return;
-    const now = Date.now();
-    const times: (number | null)[] = [this.fans.nextLeaseEnd(), record.cancelledAt === null ? this.fans.nextVerifyAt() : null];
-    // A due fan waiting for room in the window wakes nothing: a report (or a lease running out) does.
-    const next = this.fans.nextRunAt();
-    const waitsForRoom = next !== null && next <= now && this.room(record) <= 0;
-    if (record.cancelledAt === null && next !== null && !waitsForRoom) {
-      // While a release is not found, fans wait for its next search, not their own run time.
-      const waiting = record.releases.filter((r) => r.state !== 'resolved' && r.state !== 'not-found');
-      if (!waiting.length) times.push(next);
-      for (const r of waiting) times.push(releaseWakeAt(r, next, now));
-    }
-    if (this.outbox.waiting) times.push(now + 30_000);
-    const ended = record.cancelledAt ?? (this.fans.count(ACTIVE) === 0 ? record.finishedAt : null);
-    if (ended !== null) {
-      const purgeAt = ended + CAMPAIGN_LIMITS.keptDays * 86_400_000;
-      if (purgeAt <= now) return this.purge(record);
-      times.push(purgeAt);
-    }
-    const at = times.filter((t): t is number => t !== null);
-    if (!at.length) return this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.setAlarm(Math.max(now, Math.min(...at)));
+    const at = alarmAt({
+      now: Date.now(),
+      cancelled: record.cancelledAt !== null,
+      nextLease: this.fans.nextLeaseEnd(),
+      nextVerify: this.fans.nextVerifyAt(),
+      nextRun: this.fans.nextRunAt(),
+      room: this.room(record),
+      releases: record.releases,
+      outboxWaiting: this.outbox.waiting,
+      endedAt: record.cancelledAt ?? (this.fans.count(ACTIVE) === 0 ? record.finishedAt : null),
+    });
+    if (at === 'purge') return this.purge(record);
+    if (at === null) return this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.setAlarm(at);
   }
 
   /** Past its keeping time: everything goes, the app's list entry too. */

@@ -100,6 +100,14 @@ export function current(results: FanResults[], releases: Release[]): FanResults[
   return results.map((r) => (found.has(r.action) ? { ...r, results: r.results.filter((i) => !i.problem?.type.endsWith(':release-not-found')) } : r));
 }
 
+/**
+ * A fan's stored results as they now stand: without the `release-not-found` items of releases
+ * found since, with one for each release given up on.
+ */
+export function resultsSoFar(stored: string, releases: Release[]): FanResults[] {
+  return merge(current(JSON.parse(stored) as FanResults[], releases), releases.filter((r) => r.state === 'not-found').map(notFoundResult));
+}
+
 /** Statuses that count as the action having happened (`pending`: an X follow request awaiting approval). */
 const HAPPENED = new Set<ItemResult['status']>(['done', 'skipped', 'pending']);
 export const happened = (r: ItemResult) => HAPPENED.has(r.status);
@@ -171,4 +179,25 @@ export function actionStatus(plan: PlannedAction | undefined, results: FanItem[]
   if (items.every((r) => r === undefined)) return 'pending';
   const ok = items.filter((r) => r && happened(r)).length;
   return ok === items.length ? 'done' : ok ? 'partly_done' : 'failed';
+}
+
+/** How a reported fan is stored and announced, given the campaign's state. */
+export function settlement(plan: PlannedAction[], results: FanResults[], c: { now: number; cancelled: boolean; verifyAfterMs: number | null }) {
+  const ran = outcomeOf(plan, results, c.now);
+  // After a cancel, what would have run again never does, and nothing is verified.
+  const outcome = c.cancelled && ran.status === 'deferred' ? { status: 'cancelled' as const, reason: ran.reason, retryAt: null } : ran;
+  const finished = outcome.status !== 'deferred';
+  // Follows show up late at the providers (about 30 s has been seen): checked after a delay.
+  const verify = c.verifyAfterMs !== null && !c.cancelled && (outcome.status === 'done' || outcome.status === 'partly_done');
+  return {
+    row: {
+      state: outcome.status,
+      reason: outcome.reason,
+      runAt: outcome.retryAt ?? undefined,
+      finishedAt: finished ? c.now : null,
+      verifyAt: verify ? c.now + (c.verifyAfterMs ?? 0) : null,
+      attempt: finished,
+    },
+    event: { status: outcome.status, reason: outcome.reason, ...(outcome.retryAt ? { retry_at: new Date(outcome.retryAt).toISOString() } : {}) },
+  };
 }

@@ -1,5 +1,6 @@
 /** What the API shows of a campaign and its fans, built from the Campaign's storage. */
 import type { CampaignView, FanView } from '../schemas/campaigns';
+import type { FanCounts } from './fan-counts';
 import type { FanRow, FanTable } from './fans';
 import { actionStatus, type FanResults, type PlannedAction } from './plan';
 import { earliestRun } from './schedule';
@@ -14,15 +15,14 @@ function statusOf(record: CampaignRecord, now: number, startsAt: number | null):
   return 'running';
 }
 
-export function viewOf(record: CampaignRecord, fans: FanTable, now: number): CampaignView {
-  const { queued, ...states } = fans.countsByState();
-  const counts = { ...states, pending: states.pending + queued, fans: fans.count() };
+export function viewOf(record: CampaignRecord, fans: FanTable, tally: FanCounts, now: number): CampaignView {
+  const counts = tally.byStatus();
   const next = fans.nextRunAt();
   const startsAt = record.run.mode === 'local-midnight' ? (record.startedAt ?? next) : earliestRun(record.run, record.createdAt);
   const status = statusOf(record, now, startsAt);
   const left = counts.pending + counts.running + counts.deferred;
   // The pace of the last minute, when there is one: a forecast, not a promise.
-  const lastMinute = fans.finishedSince(now - 60_000);
+  const lastMinute = tally.finishedSince(now - 60_000);
   const estimate = status === 'running' && left > 0 && lastMinute > 0 ? now + (left / lastMinute) * 60_000 : null;
   const byAction = record.actions.map((a, action) => ({
     action,
@@ -34,14 +34,14 @@ export function viewOf(record: CampaignRecord, fans: FanTable, now: number): Cam
     deferred: 0,
     pending: 0,
   }));
-  for (const row of fans.countsByAction()) {
+  for (const row of tally.countsByAction()) {
     const entry = byAction[row.action];
     if (!entry) continue;
     if (row.status === 'done') entry.done += row.n;
     else if (row.status === 'deferred') entry.deferred += row.n;
     else entry.failed += row.n;
   }
-  for (const entry of byAction) entry.pending = fans.pendingFor(entry.action);
+  for (const entry of byAction) entry.pending = tally.pendingFor(entry.action);
   return {
     id: record.id,
     name: record.name,
@@ -55,9 +55,9 @@ export function viewOf(record: CampaignRecord, fans: FanTable, now: number): Cam
     finished_at: iso(record.finishedAt ?? record.cancelledAt),
     estimated_end_at: iso(estimate === null ? null : Math.round(estimate)),
     counts,
-    verified: record.verify ? fans.verification() : null,
+    verified: record.verify ? tally.verification() : null,
     by_action: byAction,
-    failures: fans.failures(),
+    failures: tally.failures(),
     releases: record.releases.map((r) => ({
       action: r.action,
       ...r.code,
