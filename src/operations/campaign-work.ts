@@ -68,17 +68,22 @@ async function work(env: Env, msg: CampaignMessage): Promise<void> {
   if (reports.length) await campaign.reportVerify(reports);
 }
 
+/** One planned action for one fan, as its route runs it: the write, or (`contains`) the check of it. */
+function runPlanned(env: Env, app: string, user: string, p: PlannedAction, check: boolean) {
+  const target = { app, user, provider: p.provider };
+  if (p.op === 'follow') {
+    const input = { type: p.type ?? '', ids: p.ids, ...(p.public !== undefined && !check ? { public: p.public } : {}) };
+    return runFollows(env, target, input, check ? 'contains' : 'follow');
+  }
+  return runLibrary(env, target, p.byUri ? { uris: p.ids } : { type: p.type ?? '', ids: p.ids }, check ? 'contains' : 'save');
+}
+
 /** One fan's planned actions, in order; a refused action fails (or waits) alone. */
 export async function runFan(env: Env, app: string, user: string, plan: PlannedAction[]): Promise<FanReport> {
   const results: FanResults[] = [];
   for (const p of plan) {
-    const target = { app, user, provider: p.provider };
     try {
-      const answer =
-        p.op === 'follow'
-          ? await runFollows(env, target, { type: p.type ?? '', ids: p.ids, ...(p.public !== undefined ? { public: p.public } : {}) }, 'follow')
-          : await runLibrary(env, target, p.byUri ? { uris: p.ids } : { type: p.type ?? '', ids: p.ids }, 'save');
-      results.push({ action: p.action, results: answer.results });
+      results.push({ action: p.action, results: (await runPlanned(env, app, user, p, false)).results });
     } catch (err) {
       if (!(err instanceof Problem)) throw err;
       results.push({ action: p.action, results: itemsOf(err.body(), p.ids) });
@@ -107,14 +112,9 @@ function itemsOf(problem: ProblemBody, ids: string[]): ItemResult[] {
 async function verifyFan(env: Env, app: string, user: string, plan: PlannedAction[]): Promise<Check[]> {
   const checks: Check[] = [];
   for (const p of plan) {
-    const target = { app, user, provider: p.provider };
     let results: ItemResult[] = [];
     try {
-      const answer =
-        p.op === 'follow'
-          ? await runFollows(env, target, { type: p.type ?? '', ids: p.ids }, 'contains')
-          : await runLibrary(env, target, p.byUri ? { uris: p.ids } : { type: p.type ?? '', ids: p.ids }, 'contains');
-      results = answer.results;
+      results = (await runPlanned(env, app, user, p, true)).results;
     } catch (err) {
       if (!(err instanceof Problem)) throw err;
       const carried = err.body().results;

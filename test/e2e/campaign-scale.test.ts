@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startWorker } from '../../bench/lib.mjs';
 // @ts-expect-error plain JavaScript shared with the worker tests
 import { startFaults } from '../../mocks/faults.mjs';
+import { mapConcurrent } from '../../src/net/batch';
 
 const FANS = 10_000;
 const SCRIPT = 'bucket1000r1';
@@ -30,21 +31,12 @@ afterAll(async () => {
 const send = (method: string, path: string, body?: unknown) =>
   fetch(`${worker.url}${path}`, { method, headers: DEMO, body: body === undefined ? undefined : JSON.stringify(body) });
 
-async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await task(items[next++] as T);
-    }),
-  );
-}
-
 describe('a campaign at scale', () => {
   it(`${FANS} fans: every fan done exactly once, one save call each, paced under the app's limit with no 429`, async () => {
     const run = Math.random().toString(36).slice(2, 8);
     const users = Array.from({ length: FANS }, (_, i) => `s${run}-${i}`);
     const tokenOf = (user: string) => `scale-access.${user}`;
-    await inParallel(users, 32, async (user) => {
+    await mapConcurrent(users, 32, async (user) => {
       const body = { access_token: tokenOf(user), refresh_token: `scale-refresh.${user}`, expires_in: 3600 };
       let res = await send('PUT', `/v1/users/${user}/connections/spotify`, body);
       // wrangler dev's proxy answers 503 "restarted mid-request" when workerd restarts; a client sends it again.
@@ -60,7 +52,7 @@ describe('a campaign at scale', () => {
     const { id } = (await created.json()) as { id: string };
     const batches = Array.from({ length: FANS / 500 }, (_, i) => users.slice(i * 500, (i + 1) * 500));
     let joined = 0;
-    await inParallel(batches, 2, async (fans) => {
+    await mapConcurrent(batches, 2, async (fans) => {
       const body = { fans: fans.map((user) => ({ user })) };
       let res = await send('POST', `/v1/campaigns/${id}/fans`, body);
       // Joining again is a no-op for those already in, so a join cut off by a restart is sent again.
