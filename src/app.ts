@@ -13,8 +13,10 @@ import { Problem } from './http/problem';
 import { problemOnInvalid } from './http/validation';
 import { idempotencyKey } from './idempotency/middleware';
 import { admin } from './routes/admin';
+import { appViews } from './routes/app-views';
 import { campaigns } from './routes/campaigns';
 import { connections } from './routes/connections';
+import { dashboard } from './routes/dashboard';
 import { docs } from './routes/docs';
 import { follows } from './routes/follows';
 import { hooks } from './routes/hooks';
@@ -53,8 +55,8 @@ app.use('/v1/users/*', idempotencyKey());
 app.use('/v1/campaigns/*', idempotencyKey());
 app.use('/admin/*', adminAuth());
 
-app.get('/', (c) => c.json({ name: 'crossfollow', openapi: '/openapi.json', docs: '/docs' }));
-for (const routes of [follows, library, profiles, connections, campaigns, oauth, hooks, admin]) app.route('/', routes);
+app.get('/', (c) => c.json({ name: 'crossfollow', openapi: '/openapi.json', docs: '/docs', dashboard: '/dashboard' }));
+for (const routes of [follows, library, profiles, connections, appViews, campaigns, oauth, hooks, admin]) app.route('/', routes);
 
 app.doc31('/openapi.json', {
   openapi: '3.1.0',
@@ -68,6 +70,8 @@ app.doc31('/openapi.json', {
 });
 app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Your app API key' });
 app.route('/', docs);
+// Not in the OpenAPI document: the page, its sign-in, and the same routes again behind its cookie.
+app.route('/', dashboard);
 
 app.notFound((c) => new Problem(404, 'not-found', `No route ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json.`).toResponse());
 

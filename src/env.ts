@@ -53,5 +53,8 @@ export interface Env {
   DEMO_WEBHOOK_URL?: string;
 }
 
-export type AppVariables = { appId: string };
+/** Set by the auth middleware; a module that adds one declares it beside itself (auth/session.ts). */
+export interface AppVariables {
+  appId: string;
+}
 export type AppEnv = { Bindings: Env; Variables: AppVariables };

@@ -8,6 +8,8 @@ import { dispatchQueue } from './queues/dispatch';
 import type { QueueMessages } from './queues/messages';
 
 export { Campaign } from './campaigns/campaign';
+export { ConnectionIndex } from './connections/connection-index';
+export { DeliveryLog } from './events/delivery-log';
 export { Governor } from './governor/governor';
 export { IdempotencyStore } from './idempotency/store';
 export { OAuthState } from './oauth/state';

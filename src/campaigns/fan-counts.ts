@@ -56,6 +56,21 @@ export class FanCounts {
     );
   }
 
+  /**
+   * Fans finished in each minute, for the last `minutes` minutes in which any finished (so a
+   * campaign looked at the day after still shows its run), oldest first.
+   */
+  perMinute(minutes = 60): { minute: number; done: number; partly_done: number; failed: number }[] {
+    return this.sql
+      .exec<{ minute: number; done: number; partly_done: number; failed: number }>(
+        `SELECT finished_at / 60000 AS minute, SUM(state = 'done') AS done, SUM(state = 'partly_done') AS partly_done, SUM(state = 'failed') AS failed
+         FROM ${FANS} WHERE finished_at IS NOT NULL AND state IN ('done','partly_done','failed') GROUP BY minute ORDER BY minute DESC LIMIT ?`,
+        minutes,
+      )
+      .toArray()
+      .reverse();
+  }
+
   /** Fans finished since `since` (the pace behind the estimate of the end). */
   finishedSince(since: number): number {
     return Number(this.sql.exec(`SELECT COUNT(*) AS n FROM ${FANS} WHERE finished_at >= ?`, since).one().n);

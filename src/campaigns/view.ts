@@ -58,6 +58,7 @@ export function viewOf(record: CampaignRecord, fans: FanTable, tally: FanCounts,
     verified: record.verify ? tally.verification() : null,
     by_action: byAction,
     failures: tally.failures(),
+    per_minute: tally.perMinute().map((m) => ({ ...m, minute: new Date(m.minute * 60_000).toISOString() })),
     releases: record.releases.map((r) => ({
       action: r.action,
       ...r.code,

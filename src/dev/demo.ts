@@ -19,6 +19,11 @@ export const DEMO = {
   },
   /** Fans `fan-1` … `fan-20`, connected to Spotify only, for a demo campaign (docs/campaigns.md). */
   fans: 20,
+  /**
+   * Two more Spotify fans whose consent is old, for the dashboard's connections view: one past
+   * Spotify's six months (reauth_required), one within the warning window (expiring).
+   */
+  lapsed: { 'fan-lapsed': 200, 'fan-expiring': 176 },
 } as const;
 
 /** A demo fan's Spotify tokens: sandbox user `fan-N` (the part after the last `.`). */
@@ -75,6 +80,10 @@ export function seedDemo(env: Env): Promise<void> {
       ...Array.from({ length: DEMO.fans }, (_, i) => `fan-${i + 1}`).map((user) => ({
         id: { app: DEMO.app, user, provider: 'spotify' as const },
         tokens: fanTokens(user),
+      })),
+      ...Object.entries(DEMO.lapsed).map(([user, daysAgo]) => ({
+        id: { app: DEMO.app, user, provider: 'spotify' as const },
+        tokens: { ...fanTokens(user), authorized_at: Date.now() - daysAgo * 86_400_000 },
       })),
     ];
     await Promise.all(

@@ -11,7 +11,7 @@ import worker from '../index';
 import type { QueueMessages } from '../queues/messages';
 import { isLocalDemo, seedDemo } from './demo';
 
-export { Campaign, Governor, IdempotencyStore, OAuthState, TokenVault } from '../index';
+export { Campaign, ConnectionIndex, DeliveryLog, Governor, IdempotencyStore, OAuthState, TokenVault } from '../index';
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { type AppSettings, readSettings } from '../auth/settings';
 import type { Env } from '../env';
 import type { EventMessage } from '../queues/messages';
+import { type DeliveryAttempt, deliveryLogFor } from './delivery-log';
 
 /**
  * The `crossfollow-events` consumer's retry settings in wrangler.toml, which the worker cannot
@@ -49,10 +50,8 @@ function hostOf(url: string): string {
  */
 function logFailure(message: Message<EventMessage>, host: string | null, reason: string, fix: string): void {
   const event = message.body;
-  const last = message.attempts > EVENTS_QUEUE.maxRetries;
-  const next = last
-    ? { dead_letter: EVENTS_QUEUE.deadLetterQueue }
-    : { next_attempt: new Date(Date.now() + retryDelaySeconds(message.attempts) * 1000).toISOString() };
+  const last = isLastAttempt(message);
+  const next = last ? { dead_letter: EVENTS_QUEUE.deadLetterQueue } : { next_attempt: new Date(nextAttemptAt(message)).toISOString() };
   console.warn(
     JSON.stringify({
       msg: last ? 'event delivery failed; no retry left, kept in the dead-letter queue' : 'event delivery failed; will retry',
@@ -69,6 +68,37 @@ function logFailure(message: Message<EventMessage>, host: string | null, reason:
   );
 }
 
+const isLastAttempt = (message: Message<EventMessage>) => message.attempts > EVENTS_QUEUE.maxRetries;
+const nextAttemptAt = (message: Message<EventMessage>) => Date.now() + retryDelaySeconds(message.attempts) * 1000;
+
+/** What one attempt came to, for the app's DeliveryLog. */
+function attemptOf(message: Message<EventMessage>, outcome: { ok: true } | { ok: false; reason: string; host: string | null } | 'no_webhook'): DeliveryAttempt {
+  const base = { eventId: message.body.id, type: message.body.type, attempt: message.attempts, at: Date.now() };
+  if (outcome === 'no_webhook') return { ...base, status: 'no_webhook', reason: null, host: null, nextAttemptAt: null };
+  if (outcome.ok) return { ...base, status: 'delivered', reason: null, host: null, nextAttemptAt: null };
+  const last = isLastAttempt(message);
+  return {
+    ...base,
+    status: last ? 'dead_lettered' : 'failed',
+    reason: outcome.reason,
+    host: outcome.host,
+    nextAttemptAt: last ? null : nextAttemptAt(message),
+  };
+}
+
+/** Writes the batch's attempts to each app's DeliveryLog; a failure there is logged, never retried (the log only observes). */
+async function recordAttempts(env: Env, attempts: Map<string, DeliveryAttempt[]>): Promise<void> {
+  await Promise.all(
+    [...attempts].map(async ([app, list]) => {
+      try {
+        await deliveryLogFor(env, app).record(list);
+      } catch (err) {
+        console.warn(JSON.stringify({ msg: 'delivery log not written', app, attempts: list.length, name: err instanceof Error ? err.name : typeof err }));
+      }
+    }),
+  );
+}
+
 const checkUrl = (app: string) => `check that the receiver is up, and webhook_url with PUT /admin/apps/${app}/settings`;
 
 /**
@@ -77,10 +107,17 @@ const checkUrl = (app: string) => `check that the receiver is up, and webhook_ur
  * queue's max_retries the message lands in the dead-letter queue, so an event is never dropped.
  */
 export async function deliverEvents(batch: MessageBatch<EventMessage>, env: Env): Promise<void> {
+  const attempts = new Map<string, DeliveryAttempt[]>();
+  const note = (message: Message<EventMessage>, outcome: Parameters<typeof attemptOf>[1]) => {
+    const list = attempts.get(message.body.app) ?? [];
+    list.push(attemptOf(message, outcome));
+    attempts.set(message.body.app, list);
+  };
   for (const message of batch.messages) {
     const event = message.body;
     const retry = (host: string | null, reason: string, fix: string) => {
       logFailure(message, host, reason, fix);
+      note(message, { ok: false, reason, host });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     };
     let settings: AppSettings;
@@ -93,6 +130,7 @@ export async function deliverEvents(batch: MessageBatch<EventMessage>, env: Env)
     }
     if (!settings.webhook_url) {
       message.ack(); // nobody listens: nothing to deliver
+      note(message, 'no_webhook');
       continue;
     }
     const payload = JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
@@ -111,6 +149,7 @@ export async function deliverEvents(batch: MessageBatch<EventMessage>, env: Env)
       await res.body?.cancel();
       if (res.ok) {
         message.ack();
+        note(message, { ok: true });
         continue;
       }
       reason = `HTTP ${res.status}`;
@@ -119,4 +158,5 @@ export async function deliverEvents(batch: MessageBatch<EventMessage>, env: Env)
     }
     retry(hostOf(settings.webhook_url), reason, checkUrl(event.app));
   }
+  await recordAttempts(env, attempts);
 }

@@ -74,18 +74,46 @@ const MAX_PAUSE_MS = 24 * 3600_000;
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** Calls admitted and 429s reported in one minute (its number since the epoch). */
+type MinuteCounts = Record<number, { calls: number; limited: number }>;
+
+/** The circuit breaker's last change, as an isolate reported it (each isolate has its own: net/circuit.ts). */
+export interface CircuitReport {
+  state: 'closed' | 'open' | 'half-open';
+  until: number | null;
+  at: number;
+}
+
+/** Minutes of calls and 429s kept for the operator's chart. */
+const MINUTES_KEPT = 60;
+
 export class Governor extends DurableObject<Env> {
   private saved: Persisted = { pausedUntil: 0, reason: null, probeSince: null, day: utcDay(Date.now()), rateLimited: 0, quotaExceeded: 0, daily: {} };
   private bucket = { tokens: 0, at: 0, rate: 0 };
   /** Calls admitted in each of the last 60 seconds, by second. */
   private seconds = new Map<number, number>();
+  /**
+   * The last hour by minute. Written when a minute ends (by its first call after) and with each
+   * 429, not with every call: an eviction loses at most the current minute's calls.
+   */
+  private minutes: MinuteCounts = {};
+  private minuteWritten = 0;
+  private circuit: CircuitReport | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.get<Persisted>(governorStorage.state);
       if (stored) this.saved = stored;
+      this.minutes = (await ctx.storage.get<MinuteCounts>(governorStorage.minutes)) ?? {};
+      this.circuit = (await ctx.storage.get<CircuitReport>(governorStorage.circuit)) ?? null;
     });
+  }
+
+  /** An isolate's circuit for this provider changed (upstream/guard.ts). */
+  async noteCircuit(state: CircuitReport['state'], until: number | null): Promise<void> {
+    this.circuit = { state, until, at: Date.now() };
+    await this.ctx.storage.put(governorStorage.circuit, this.circuit);
   }
 
   async admit(request: AdmitRequest): Promise<Admission> {
@@ -151,6 +179,8 @@ export class Governor extends DurableObject<Env> {
       s.probeSince = null;
       if (reason === 'quota-exceeded') s.quotaExceeded += 1;
       else s.rateLimited += 1;
+      this.minuteOf(now).limited += 1;
+      this.ctx.storage.put(governorStorage.minutes, this.minutes);
       await this.save();
       return { paused: fresh, quota: firstQuota, until: s.pausedUntil, reason: s.reason };
     }
@@ -194,6 +224,11 @@ export class Governor extends DurableObject<Env> {
     const s = this.rollDay(now);
     let calls = 0;
     for (const [second, n] of this.seconds) if (second > Math.floor(now / 1000) - 60) calls += n;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const firstMinute = Math.floor(now / 60_000) - MINUTES_KEPT + 1;
+    const circuit = this.circuit;
+    // An open circuit whose cool-down is over lets its probe through: half-open, whoever reported it.
+    const circuitState = circuit?.state === 'open' && circuit.until !== null && circuit.until <= now ? 'half-open' : (circuit?.state ?? 'closed');
     return {
       paused_until: s.pausedUntil > now && s.reason ? new Date(s.pausedUntil).toISOString() : null,
       reason: s.pausedUntil > now ? s.reason : null,
@@ -206,6 +241,16 @@ export class Governor extends DurableObject<Env> {
           .filter(([, c]) => c.resetAt > now)
           .map(([k, c]) => [k, { used: c.used, resets_at: new Date(c.resetAt).toISOString() }]),
       ),
+      minutes: Object.entries(this.minutes)
+        .map(([m, c]) => ({ minute: Number(m), ...c }))
+        .filter((m) => m.minute >= firstMinute)
+        .sort((a, b) => a.minute - b.minute)
+        .map((m) => ({ minute: iso(m.minute * 60_000), calls: m.calls, rate_limited: m.limited })),
+      circuit: {
+        state: circuitState,
+        until: circuitState === 'open' && circuit?.until ? iso(circuit.until) : null,
+        reported_at: circuit ? iso(circuit.at) : null,
+      },
     };
   }
 
@@ -227,6 +272,24 @@ export class Governor extends DurableObject<Env> {
     const second = Math.floor(now / 1000);
     this.seconds.set(second, (this.seconds.get(second) ?? 0) + 1);
     for (const key of this.seconds.keys()) if (key <= second - 60) this.seconds.delete(key);
+    this.minuteOf(now).calls += 1;
+    const minute = Math.floor(now / 60_000);
+    if (minute !== this.minuteWritten) {
+      // Not awaited: the object's output gate holds its answers until the write is done.
+      this.minuteWritten = minute;
+      this.ctx.storage.put(governorStorage.minutes, this.minutes);
+    }
+  }
+
+  /** This minute's counts, dropping minutes older than the hour kept. */
+  private minuteOf(now: number): { calls: number; limited: number } {
+    const minute = Math.floor(now / 60_000);
+    let counts = this.minutes[minute];
+    if (!counts) {
+      for (const key of Object.keys(this.minutes)) if (Number(key) <= minute - MINUTES_KEPT) delete this.minutes[Number(key)];
+      counts = this.minutes[minute] = { calls: 0, limited: 0 };
+    }
+    return counts;
   }
 
   private rollDay(now: number): Persisted {

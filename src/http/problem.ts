@@ -11,6 +11,7 @@ const TITLES = {
   'payload-too-large': 'The body is too large',
   unauthorized: 'A valid API key is required',
   'not-found': 'No such resource',
+  forbidden: 'This session may not do that',
   'not-connected': 'The user has not connected this provider',
   'target-not-found': 'The provider has no such user or item',
   'invalid-state': 'The OAuth callback does not match a connect this app started',

@@ -11,6 +11,8 @@ export interface CircuitOptions {
   now?: () => number;
 }
 
+export type CircuitState = State['kind'];
+
 type State = { kind: 'closed'; failures: number; from: Set<string> } | { kind: 'open'; until: number } | { kind: 'half-open'; probeSince: number };
 
 /** A probe that never reported (its request died) stops blocking after this long. */
@@ -68,8 +70,13 @@ export class Circuit {
     if (s.failures >= this.options.threshold && s.from.size >= 2) this.state = { kind: 'open', until: this.now() + this.options.coolDownMs };
   }
 
-  get status(): State['kind'] {
+  get status(): CircuitState {
     return this.state.kind;
+  }
+
+  /** While open: until when (epoch ms); otherwise null. */
+  get openUntil(): number | null {
+    return this.state.kind === 'open' ? this.state.until : null;
   }
 }
 

@@ -72,6 +72,19 @@ export const GovernorState = z
     daily: z
       .record(z.string(), z.object({ used: z.number().int(), resets_at: z.string() }))
       .openapi({ description: "The app's daily counts at the provider (X: `x:follows`, 1,000 a day)" }),
+    minutes: z
+      .array(z.object({ minute: z.string(), calls: z.number().int(), rate_limited: z.number().int() }))
+      .openapi({ description: 'Calls admitted and 429s met in each minute of the last hour, oldest first; a minute with neither is left out' }),
+    circuit: z
+      .object({
+        state: z.enum(['closed', 'open', 'half-open']),
+        until: z.string().nullable().openapi({ description: 'While open: when the first call is let through again' }),
+        reported_at: z.string().nullable(),
+      })
+      .openapi({
+        description:
+          "The circuit breaker's last change, as a worker isolate reported it (each isolate keeps its own circuit, opened after 5 failures in a row, from 2 connections or more)",
+      }),
   })
   .openapi('GovernorState');
 export type GovernorState = z.infer<typeof GovernorState>;

@@ -215,6 +215,9 @@ export const Campaign = z
     verified: z.object({ verified: z.number().int(), unverified: z.number().int(), waiting: z.number().int() }).nullable(),
     by_action: z.array(ActionCounts),
     failures: z.array(z.object({ reason: z.string(), fans: z.number().int() })).openapi({ description: 'Failed, partly done and deferred fans by reason' }),
+    per_minute: z
+      .array(z.object({ minute: z.string(), done: n(), partly_done: n(), failed: n() }))
+      .openapi({ description: 'Fans finished in each minute (its start, UTC), the last 60 minutes in which any did, oldest first' }),
     releases: z.array(ReleaseState),
   })
   .openapi('Campaign');

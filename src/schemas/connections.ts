@@ -74,3 +74,37 @@ export const ConnectionStatus = z
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 
 export const ConnectionList = z.object({ user: z.string(), connections: z.array(ConnectionStatus) }).openapi('Connections');
+
+const SHOWN_STATUSES = ['active', 'expiring', 'reauth_required'] as const;
+
+export const ConnectionIndexQuery = z.object({
+  status: z.enum(SHOWN_STATUSES).optional().openapi({ description: 'Only connections in this status' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(1000).optional().openapi({ description: "The previous page's next_cursor" }),
+});
+
+export const IndexedConnection = z
+  .object({
+    user: z.string(),
+    provider: z.enum(PROVIDERS),
+    status: z.enum(SHOWN_STATUSES).openapi({
+      description: 'active; expiring: still works, within EXPIRY_WARNING_DAYS of its refresh token’s end; reauth_required: the user must connect again',
+    }),
+    reason: z.string().nullable(),
+    since: z.string().openapi({ description: 'When it entered this status' }),
+    refresh_expires_at: z.string().nullable(),
+    reconnect: z
+      .object({ method: z.literal('POST'), path: z.string(), body: z.object({ user: z.string() }) })
+      .nullable()
+      .openapi({ description: 'For expiring and reauth_required: the call that sends the user through consent again (add your return_to)' }),
+  })
+  .openapi('IndexedConnection');
+
+export const ConnectionIndexPage = z
+  .object({
+    counts: z.object({ active: z.number().int(), expiring: z.number().int(), reauth_required: z.number().int(), total: z.number().int() }),
+    connections: z.array(IndexedConnection),
+    next_cursor: z.string().nullable(),
+  })
+  .openapi('AppConnections');
+export type ConnectionIndexPage = z.infer<typeof ConnectionIndexPage>;

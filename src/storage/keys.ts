@@ -28,6 +28,8 @@ export const appsKv = {
    */
   campaign: (app: string, createdAt: number, id: string) => `campaign:${app}:${String(9_999_999_999_999 - createdAt).padStart(13, '0')}:${id}`,
   campaignPrefix: (app: string) => `campaign:${app}:`,
+  /** A dashboard session, found by the SHA-256 of its cookie (which only the browser holds); expires with KV's TTL. */
+  session: (tokenSha256: string) => `session:${tokenSha256}`,
 };
 
 /** KV `TOKENS`: a connection's cached, encrypted access token. */
@@ -48,7 +50,17 @@ export const objectNames = {
   governor: (provider: string, credentialHash: string) => `${provider}|${credentialHash}`,
   /** A campaign of an app: the app is in the name, so another app's key never reaches it. */
   campaign: (app: string, id: string) => `${app}|campaign|${id}`,
+  /** An app's index of its connections. */
+  connectionIndex: (app: string) => `${app}|connections`,
+  /** An app's log of event deliveries. */
+  deliveryLog: (app: string) => `${app}|deliveries`,
 };
+
+/** Storage inside a ConnectionIndex (SQLite): one row a connection. */
+export const connectionIndexStorage = { table: 'connections' };
+
+/** Storage inside a DeliveryLog (SQLite): one row a delivery attempt, the newest 1,000. */
+export const deliveryLogStorage = { table: 'deliveries' };
 
 /** Storage inside a Campaign (SQLite): its record under a key, its fans and outbox in tables. */
 export const campaignStorage = {
@@ -64,6 +76,10 @@ export const campaignStorage = {
 /** Storage keys inside a Governor. */
 export const governorStorage = {
   state: 'state',
+  /** Calls and 429s by minute, the last hour's, written once a minute. */
+  minutes: 'minutes',
+  /** The circuit breaker's last change, as an isolate reported it. */
+  circuit: 'circuit',
 };
 
 /** Storage keys inside a TokenVault. */
@@ -72,6 +88,8 @@ export const vaultStorage = {
   pending: (connectId: string) => `pending:${connectId}`,
   pendingPrefix: 'pending:',
   budget: (bucket: string) => `budget:${bucket}`,
+  /** Set while the app's ConnectionIndex has not heard this connection's last change; the alarm tells it again. */
+  indexBehind: 'index-behind',
 };
 
 /** Storage keys inside an IdempotencyStore and an OAuthState. */

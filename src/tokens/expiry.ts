@@ -36,6 +36,8 @@ export interface Expiry {
   /** null: the provider's refresh tokens have no documented end. */
   refreshExpiresAt: number | null;
   state: 'ok' | 'expiring' | 'expired';
+  /** When the warning window begins (EXPIRY_WARNING_DAYS before the end); null: no end. */
+  warnAt: number | null;
   /** Set when expired: what reauth_required says. */
   reason: string | null;
   /**
@@ -70,7 +72,7 @@ export function authorizedAtOf(a: Authorization): number {
 
 export function expiryOf(a: Authorization, rule: ExpiryRule, now = Date.now()): Expiry {
   const authorizedAt = authorizedAtOf(a);
-  if (!rule.lifetime) return { authorizedAt, refreshExpiresAt: null, state: 'ok', reason: null, recheckAt: null };
+  if (!rule.lifetime) return { authorizedAt, refreshExpiresAt: null, state: 'ok', warnAt: null, reason: null, recheckAt: null };
   const { months } = rule.lifetime;
   const end = addMonths(authorizedAt, months);
   const warnFrom = end - rule.warningDays * DAY_MS;
@@ -79,7 +81,7 @@ export function expiryOf(a: Authorization, rule: ExpiryRule, now = Date.now()): 
     state === 'expired'
       ? `The ${months}-month limit on ${PROVIDER_LABELS[rule.provider]} refresh tokens passed at ${iso(end)}: they end ${months} months after the user's consent (${iso(authorizedAt)}), however often they are refreshed.`
       : null;
-  return { authorizedAt, refreshExpiresAt: end, state, reason, recheckAt: a.expiryWarnedAt ? end : warnFrom };
+  return { authorizedAt, refreshExpiresAt: end, state, warnAt: warnFrom, reason, recheckAt: a.expiryWarnedAt ? end : warnFrom };
 }
 
 /** Whether this use crosses a line the vault must act on: into the window unwarned, or past the end. */

@@ -10,6 +10,7 @@ import { observeBudget, releaseBudget, reserveBudget } from './budget';
 import { DecryptError, decrypt, encrypt, type Keyring, keyIdOf, keyringFrom, keyringOrDetail } from './crypto';
 import { due, type Expiry, expiryOf, importedAuthorization, ruleFor } from './expiry';
 import { settleExpiry } from './expiry-check';
+import { retryIndex, syncIndex } from './index-sync';
 import { reauth, type Stored, toStatus, usable } from './status';
 import { type BudgetGrant, type ConnectionStatus, EXPIRY_MARGIN_MS, type ImportInput, type TokenResult } from './types';
 
@@ -63,6 +64,7 @@ export class TokenVault extends DurableObject<Env> {
     };
     await this.ctx.storage.put(RECORD, record);
     await this.cacheAccess(record);
+    await this.syncIndex(record);
     return { ok: true, created: !previous, status: toStatus(record, this.expiry(record)) };
   }
 
@@ -105,11 +107,12 @@ export class TokenVault extends DurableObject<Env> {
     });
   }
 
-  /** Drops staged tokens that were never confirmed. */
+  /** Drops staged tokens that were never confirmed, and tells the ConnectionIndex what it missed. */
   async alarm(): Promise<void> {
     const now = Date.now();
     const staged = await this.ctx.storage.list<Pending>({ prefix: vaultStorage.pendingPrefix });
     for (const [key, pending] of staged) if (pending.until <= now) await this.ctx.storage.delete(key);
+    await retryIndex(this.ctx.storage, this.env, (r) => this.expiry(r));
   }
 
   async status(): Promise<ConnectionStatus | null> {
@@ -126,6 +129,7 @@ export class TokenVault extends DurableObject<Env> {
     if (!record) return { existed: false, revoked: false };
     await this.ctx.storage.deleteAll();
     await this.env.TOKENS.delete(tokensKv.access(record.id));
+    await syncIndex(this.ctx.storage, this.env, record.id, null);
     let revoked = false;
     try {
       const ring = await keyringFrom(configOf(this.env).tokenKeys);
@@ -226,6 +230,8 @@ export class TokenVault extends DurableObject<Env> {
     // Stored before anyone uses the new access token: a crash after this loses nothing.
     await this.ctx.storage.put(RECORD, next);
     await this.cacheAccess(next);
+    // Nothing the index shows changed, but a connection made before the index existed joins it here.
+    await this.syncIndex(next);
     return usable(next, outcome.grant.access_token, this.expiry(next));
   }
 
@@ -251,6 +257,10 @@ export class TokenVault extends DurableObject<Env> {
   /** Aligns a budget with what the provider's rate-limit headers said (see budget.ts). */
   observe(bucket: string, remaining: number, resetAt: number): Promise<void> {
     return observeBudget(this.ctx.storage, bucket, remaining, resetAt);
+  }
+
+  private syncIndex(record: Stored): Promise<void> {
+    return syncIndex(this.ctx.storage, this.env, record.id, record, this.expiry(record));
   }
 
   private expiry(record: Stored): Expiry {
@@ -284,6 +294,7 @@ export class TokenVault extends DurableObject<Env> {
     const next: Stored = { ...record, status: 'reauth_required', reason, updatedAt: Date.now() };
     await this.ctx.storage.put(RECORD, next);
     await this.env.TOKENS.delete(tokensKv.access(record.id));
+    await this.syncIndex(next);
     await emit(this.env, record.id.app, 'connection.reauth_required', { user: record.id.user, provider: record.id.provider, reason });
     return reauth(reason);
   }

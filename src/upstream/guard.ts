@@ -1,6 +1,6 @@
 /** The provider's circuit around one call: fail fast while it is open, and tell it what the call said. */
 import { problemBody } from '../http/problem';
-import { circuitFor } from '../net/circuit';
+import { type CircuitState, circuitFor } from '../net/circuit';
 import type { CallOutcome } from './outcome';
 
 /**
@@ -10,8 +10,15 @@ import type { CallOutcome } from './outcome';
  * slow but healthy provider must not be shut off for every user because one request ran out of time.
  * `source` names the connection, so one user's failures alone never open it.
  */
-export async function throughCircuit(url: string, label: string, source: string, call: () => Promise<CallOutcome>): Promise<CallOutcome> {
+export async function throughCircuit(
+  url: string,
+  label: string,
+  source: string,
+  call: () => Promise<CallOutcome>,
+  onChange?: (state: CircuitState, until: number | null) => Promise<void>,
+): Promise<CallOutcome> {
   const circuit = circuitFor(new URL(url).origin);
+  const before = circuit.status;
   const admitted = circuit.admit();
   if (!admitted.ok) {
     return {
@@ -29,10 +36,15 @@ export async function throughCircuit(url: string, label: string, source: string,
     };
   }
   let outcome: CallOutcome;
+  const told = async () => {
+    // Only a change is told, so a healthy provider costs nothing here.
+    if (circuit.status !== before) await onChange?.(circuit.status, circuit.openUntil).catch(() => undefined);
+  };
   try {
     outcome = await call();
   } catch (err) {
     circuit.failure(source);
+    await told();
     throw err;
   }
   const upstream = outcome.ok ? null : outcome.problem.upstream_status;
@@ -40,5 +52,6 @@ export async function throughCircuit(url: string, label: string, source: string,
   if (network || (typeof upstream === 'number' && upstream >= 500)) circuit.failure(source);
   else if (outcome.ok || (typeof upstream === 'number' && upstream !== 429)) circuit.success();
   else circuit.abandon();
+  await told();
   return outcome;
 }

@@ -1,5 +1,6 @@
 import { type Config, configOf } from '../config';
 import type { Env } from '../env';
+import { governorFor } from '../governor/access';
 import { Problem } from '../http/problem';
 import { fetchWithRetry } from '../net/retry';
 import { PROVIDER_LABELS } from '../providers/names';
@@ -75,7 +76,14 @@ export class UpstreamSession {
 
   async call(method: string, url: string, body?: unknown, options: CallOptions = {}): Promise<CallOutcome> {
     if (this.time.outOfTime()) return this.time.notSent(this.label);
-    const send = () => throughCircuit(url, this.label, connectionKey(this.id), () => this.authorized(method, url, body, options));
+    const send = () =>
+      throughCircuit(
+        url,
+        this.label,
+        connectionKey(this.id),
+        () => this.authorized(method, url, body, options),
+        async (state, until) => (await governorFor(this.env, this.id.provider)).noteCircuit(state, until),
+      );
     const { governor } = this.config;
     if (!governor.on) return send();
     const { env, time, label } = this;

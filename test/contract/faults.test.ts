@@ -1,5 +1,6 @@
 import { createExecutionContext, env } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
+import { governorFor } from '../../src/governor/access';
 import { resetCircuits } from '../../src/net/circuit';
 import { spotify } from '../../src/providers/spotify';
 import { X_FOLLOW_BUDGET, x } from '../../src/providers/x';
@@ -80,6 +81,10 @@ describe('upstream faults', () => {
     const results = await spotify.follow(fast.session, 'artist', spotifyIds(1), {});
     expect(results[0]!.problem?.detail).toContain('holding calls back');
     expect(await fast.calls()).toEqual([]);
+    // The isolate told the credential's Governor, where the operator sees it (GET /admin/governors).
+    const { circuit } = await (await governorFor({ ...env, SPOTIFY_API_URL: `${faults()}/500` }, 'spotify')).state();
+    expect(circuit.state).toBe('open');
+    expect(Date.parse(circuit.until!)).toBeGreaterThan(Date.now());
     resetCircuits();
   });
 

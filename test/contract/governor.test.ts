@@ -44,6 +44,16 @@ describe('the Governor of one credential', () => {
     expect((await g.state()).rate_limited_today).toBe(1);
   });
 
+  it('counts calls and 429s by minute for the last hour (the operator’s chart)', async () => {
+    const g = await governorFor({ ...env, ...ownCredential() }, 'spotify');
+    for (let i = 0; i < 3; i++) await g.admit({ rate: 0, maxWaitMs: 1000 });
+    await g.report({ status: 429, retryAfter: 1, probe: false });
+    const { minutes } = await g.state();
+    expect(minutes.reduce((n, m) => n + m.calls, 0)).toBe(3);
+    expect(minutes.reduce((n, m) => n + m.rate_limited, 0)).toBe(1);
+    expect(Date.parse(minutes.at(-1)!.minute) % 60_000).toBe(0);
+  });
+
   it('paces to its rate: a second of burst at once, then one slot every 1/rate s, and refuses what would wait too long', async () => {
     const g = await governorFor({ ...env, ...ownCredential() }, 'spotify');
     const waits: number[] = [];

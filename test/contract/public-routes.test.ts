@@ -9,8 +9,21 @@ const served = [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) 
 const SAMPLE: Record<string, string> = { user: 'demo', provider: 'spotify', id: 'someone', kind: 'artists', app_id: 'app1' };
 const concrete = (path: string) => path.replace(/:(\w+)/g, (_, name: string) => SAMPLE[name] ?? 'x');
 
-/** Routes anyone may call: the service's front page and documents, and the two /v1 routes that authenticate their own way. */
-const EXPECTED_PUBLIC = ['GET /', 'GET /docs', 'GET /openapi.json', 'GET /v1/oauth/:provider/callback', 'POST /v1/hooks/actions'];
+/**
+ * Routes anyone may call: the service's front page and documents, the dashboard's page and its
+ * sign-in and sign-out (which take the key in their body, or end a session), and the two /v1
+ * routes that authenticate their own way. Everything under /dashboard/api needs a session.
+ */
+const EXPECTED_PUBLIC = [
+  'GET /',
+  'GET /dashboard',
+  'GET /docs',
+  'GET /openapi.json',
+  'GET /v1/oauth/:provider/callback',
+  'POST /dashboard/session',
+  'POST /dashboard/session/end',
+  'POST /v1/hooks/actions',
+];
 
 describe('authentication is on by default', () => {
   it('serves the routes this test knows of (a new route is checked here too)', () => {

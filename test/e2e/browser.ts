@@ -1,5 +1,5 @@
 import chromiumBinary from '@sparticuz/chromium';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Chromium's own switches for a headless run on a CI machine or a container. */
 const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
@@ -24,20 +24,25 @@ export interface PageReport {
   text: string;
 }
 
+/** What a page did, as it happens: its problems, its requests off `origin`, and every URL it asked for. */
+export function watch(page: Page, origin: string): Omit<PageReport, 'text'> & { urls: string[] } {
+  const report = { problems: [] as string[], offOrigin: [] as string[], urls: [] as string[] };
+  page.on('request', (r) => {
+    report.urls.push(r.url());
+    const target = new URL(r.url());
+    if (/^https?:$|^wss?:$/.test(target.protocol) && target.origin !== origin) report.offOrigin.push(r.url());
+  });
+  page.on('console', (m) => m.type() === 'error' && report.problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => report.problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => report.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => r.status() >= 400 && report.problems.push(`${r.status()} ${r.url()}`));
+  return report;
+}
+
 /** Opens `url`, waits until the network is idle and `ready` is on the page, and reports what went wrong. */
 export async function visit(browser: Browser, url: string, ready: string, screenshot?: string): Promise<PageReport> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const problems: string[] = [];
-  const offOrigin: string[] = [];
-  const origin = new URL(url).origin;
-  page.on('request', (r) => {
-    const target = new URL(r.url());
-    if (/^https?:$|^wss?:$/.test(target.protocol) && target.origin !== origin) offOrigin.push(r.url());
-  });
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+  const { problems, offOrigin } = watch(page, new URL(url).origin);
   await page.goto(url, { waitUntil: 'networkidle' });
   await page.getByText(ready).first().waitFor({ timeout: 30_000 });
   if (screenshot) await page.screenshot({ path: screenshot });

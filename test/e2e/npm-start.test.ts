@@ -1,79 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crossfollow } from '../../client';
 import { followAndList } from '../../client/example';
 import { launchChromium, visit } from './browser';
+import { alive, groupAlive, portOpen, root, type Sandbox, startSandbox } from './sandbox-process';
 
-const root = new URL('../..', import.meta.url).pathname;
-// Below Linux's ephemeral range (32768+), where the worker tests' Prisms get their free ports,
-// so the two projects running side by side never collide; checked free before use.
+let sandbox: Sandbox;
 let PORT = 0;
 let MOCKS_PORT = 0;
 let api = '';
-
-let child: ChildProcess;
-let persist: string;
+let persist = '';
 let readyMs = 0;
-let output = '';
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function portFree(port: number): Promise<boolean> {
-  return (
-    !(await portOpen(port)) &&
-    (await new Promise<boolean>((resolve) => {
-      const srv = createServer();
-      srv.once('error', () => resolve(false));
-      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-    }))
-  );
-}
-
-async function pickPorts(): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 10_000);
-    const wanted = [base, base + 10, base + 11, base + 12, base + 13, base + 14]; // API, four mocks, the event receiver
-    const free = await Promise.all(wanted.map(portFree));
-    if (free.every(Boolean)) {
-      PORT = base;
-      MOCKS_PORT = base + 10;
-      api = `http://127.0.0.1:${PORT}`;
-      return;
-    }
-  }
-  throw new Error('no free ports for npm start');
-}
+const output = () => sandbox.output();
 
 /**
  * Runs the first `sh` block after `heading` in a markdown file with bash, against this npm start.
@@ -96,39 +36,15 @@ async function runShellBlock(file: string, heading: string) {
 }
 
 beforeAll(async () => {
-  await pickPorts();
-  persist = mkdtempSync(join(tmpdir(), 'crossfollow-e2e-'));
-  const started = Date.now();
-  child = spawn('node', ['scripts/start.mjs'], {
-    cwd: root,
-    detached: true,
-    env: { ...process.env, PORT: String(PORT), MOCKS_PORT: String(MOCKS_PORT), PERSIST_DIR: persist },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  while (Date.now() - started < 60_000) {
-    const ok = await fetch(`${api}/`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  readyMs = Date.now() - started;
+  sandbox = await startSandbox();
+  ({ port: PORT, mocksPort: MOCKS_PORT, api, persist, readyMs } = sandbox);
 });
 
-afterAll(() => {
-  if (child?.pid && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
-  // SIGKILL gives npm start no chance to stop its Prisms, which run in process groups of their
-  // own: a run that skips or fails the Ctrl-C test below would otherwise leave them running.
-  for (const [, pid] of output.matchAll(/prism pid (\d+)/g)) if (groupAlive(Number(pid))) process.kill(-Number(pid), 'SIGKILL');
-  rmSync(persist, { recursive: true, force: true });
-});
+afterAll(() => sandbox?.kill());
 
 describe('npm start', () => {
   it('serves the API against the mocks in under a minute', async () => {
-    expect(readyMs, output).toBeLessThan(60_000);
+    expect(readyMs, output()).toBeLessThan(60_000);
     console.log(`npm start ready in ${readyMs} ms`);
   });
 
@@ -230,12 +146,12 @@ describe('npm start', () => {
       const got = (await (await fetch(`http://127.0.0.1:${MOCKS_PORT + 4}/__receiver/demo-app`)).json()) as Delivery[];
       mine = got.find((d) => (JSON.parse(d.body) as { data: { user?: string } }).data.user === 'e2e-events');
     }
-    expect(mine, output).toBeDefined();
+    expect(mine, output()).toBeDefined();
     expect(JSON.parse(mine!.body)).toMatchObject({ type: 'connection.created', data: { provider: 'spotify', via: 'import' } });
     // The receiver prints as it answers; the line reaches npm start's output a moment later.
     const line = `[mocks] event connection.created ${mine!.headers['webhook-id']} → /events/demo-app 204`;
-    for (let i = 0; i < 40 && !output.includes(line); i++) await new Promise((r) => setTimeout(r, 250));
-    expect(output).toContain(line);
+    for (let i = 0; i < 40 && !output().includes(line); i++) await new Promise((r) => setTimeout(r, 250));
+    expect(output()).toContain(line);
   });
 
   it("runs the README's Try it block as written: every command succeeds, what is unfollowed is gone, every list ends", async () => {
@@ -371,15 +287,15 @@ describe('npm start', () => {
   });
 
   it('stops every process it started on Ctrl-C', async () => {
-    const prismPids = [...output.matchAll(/prism pid (\d+)/g)].map((m) => Number(m[1]));
-    expect(prismPids, output).toHaveLength(4);
+    const prismPids = [...output().matchAll(/prism pid (\d+)/g)].map((m) => Number(m[1]));
+    expect(prismPids, output()).toHaveLength(4);
     expect(prismPids.every(alive)).toBe(true);
-    process.kill(-child.pid!, 'SIGINT');
+    process.kill(-sandbox.child.pid!, 'SIGINT');
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && (groupAlive(child.pid!) || (await portOpen(PORT)) || (await portOpen(MOCKS_PORT)))) {
+    while (Date.now() < deadline && (groupAlive(sandbox.child.pid!) || (await portOpen(PORT)) || (await portOpen(MOCKS_PORT)))) {
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(groupAlive(child.pid!), output).toBe(false);
+    expect(groupAlive(sandbox.child.pid!), output()).toBe(false);
     for (const pid of prismPids) {
       while (Date.now() < deadline && alive(pid)) await new Promise((r) => setTimeout(r, 200));
       expect(alive(pid), `prism ${pid}`).toBe(false);

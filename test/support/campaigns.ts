@@ -16,6 +16,7 @@ export interface CampaignJson {
   by_action: { action: number; done: number; failed: number; pending: number }[];
   failures: { reason: string; fans: number }[];
   verified: { verified: number; unverified: number; waiting: number } | null;
+  per_minute: { minute: string; done: number; partly_done: number; failed: number }[];
 }
 
 export interface FanJson {

@@ -7,7 +7,7 @@ import type { Env } from '../../src/env';
 import type { QueueMessages } from '../../src/queues/messages';
 import { inspect, learn, learnAuthorization, learnFields, learnForm, scanState } from './secret-scan';
 
-export { Campaign, Governor, IdempotencyStore, OAuthState, TokenVault } from '../../src/dev/entry';
+export { Campaign, ConnectionIndex, DeliveryLog, Governor, IdempotencyStore, OAuthState, TokenVault } from '../../src/dev/entry';
 
 const watched = globalThis as { __crossfollowWatched?: boolean };
 if (!watched.__crossfollowWatched) {

@@ -51,6 +51,7 @@ describe('the state of a refresh token', () => {
       authorizedAt,
       refreshExpiresAt: null,
       state: 'ok',
+      warnAt: null,
       reason: null,
       recheckAt: null,
     });

@@ -1,0 +1,92 @@
+/**
+ * GET /dashboard: the page an app's team watches a release day on (docs/dashboard.md). The page
+ * and its scripts are this worker's own: the HTML here, the scripts and styles static assets
+ * built from the repository and the pinned uPlot package (scripts/assets.mjs). Its data comes
+ * from /dashboard/api/*: the same routes as /v1 and /admin, authenticated by the session cookie
+ * instead of a key, and only those the page reads, plus a campaign's retry.
+ */
+import { Hono } from 'hono';
+import { findApp } from '../auth/apps';
+import { endSession, operatorTokenOk, sameOrigin, sessionAuth, startSession } from '../auth/session';
+import type { AppEnv } from '../env';
+import { Problem } from '../http/problem';
+import { governorStates } from '../operations/governors';
+import { appViews } from './app-views';
+import { campaigns } from './campaigns';
+import { DASHBOARD_PAGE } from './dashboard/page';
+
+/** Same origin only, no inline script or style: the page loads nothing but this worker's files. */
+const POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/** What the page may call, by method and path under /dashboard/api: reads, and a campaign's retry. */
+const ALLOWED: readonly [string, RegExp][] = [
+  ['GET', /^\/v1\/campaigns$/],
+  ['GET', /^\/v1\/campaigns\/[^/]+$/],
+  ['GET', /^\/v1\/campaigns\/[^/]+\/fans$/],
+  ['POST', /^\/v1\/campaigns\/[^/]+\/retry$/],
+  ['GET', /^\/v1\/connections$/],
+  ['GET', /^\/v1\/events\/deliveries$/],
+  ['GET', /^\/admin\/governors$/],
+  ['GET', /^\/session$/],
+];
+
+const api = new Hono<AppEnv>();
+api.use('*', sessionAuth());
+api.use('*', async (c, next) => {
+  const path = new URL(c.req.url).pathname.slice('/dashboard/api'.length);
+  if (!ALLOWED.some(([method, pattern]) => method === c.req.method && pattern.test(path)))
+    throw new Problem(404, 'not-found', `The dashboard does not call ${c.req.method} ${path}; use the API with your key for that.`);
+  if (path.startsWith('/admin/') && !c.get('session')?.operator)
+    throw new Problem(403, 'forbidden', 'The providers view is the operator’s: sign in with the ADMIN_TOKEN as well.');
+  await next();
+});
+api.get('/session', (c) => {
+  const session = c.get('session');
+  if (!session) throw new Problem(401, 'unauthorized', 'Sign in at /dashboard.');
+  return c.json({ app_id: session.appId, app_name: session.appName, operator: session.operator, expires_at: new Date(session.expiresAt).toISOString() });
+});
+api.get('/admin/governors', async (c) => c.json(await governorStates(c.env), 200));
+api.route('/', campaigns);
+api.route('/', appViews);
+
+export const dashboard = new Hono<AppEnv>();
+
+dashboard.get('/dashboard', (c) => {
+  c.header('content-security-policy', POLICY);
+  c.header('cache-control', 'no-store');
+  return c.html(DASHBOARD_PAGE);
+});
+
+/**
+ * The sign-in form's POST: the key checked, a session started, and back to the page (303, so a
+ * reload does not post the key again). A wrong key says so in the query, never the key.
+ */
+dashboard.post('/dashboard/session', async (c) => {
+  if (!sameOrigin(c)) throw new Problem(403, 'forbidden', 'Sign in from the dashboard page itself.');
+  const form = await c.req.parseBody();
+  const apiKey = typeof form.api_key === 'string' ? form.api_key.trim() : '';
+  const adminToken = typeof form.admin_token === 'string' ? form.admin_token.trim() : '';
+  const app = apiKey ? await findApp(c.env.APPS, apiKey) : null;
+  if (!app) return c.redirect('/dashboard?signin=failed', 303);
+  const operator = adminToken !== '' && (await operatorTokenOk(c.env, adminToken));
+  await startSession(c, app, operator);
+  return c.redirect(adminToken !== '' && !operator ? '/dashboard?signin=operator-failed' : '/dashboard', 303);
+});
+
+dashboard.post('/dashboard/session/end', async (c) => {
+  if (!sameOrigin(c)) throw new Problem(403, 'forbidden', 'Sign out from the dashboard page itself.');
+  await endSession(c);
+  return c.redirect('/dashboard', 303);
+});
+
+dashboard.route('/dashboard/api', api);
