@@ -1,0 +1,80 @@
+// The Campaigns section: the 20 newest campaigns as cards, kept by id across polls (a card is made
+// once and updated; cards only move when the order really changed, so a focused button keeps focus).
+import { getJSON } from './api.js';
+import { createCampaignCard } from './campaign-card.js';
+import { h, showMessage } from './dom.js';
+
+const SOON_MS = 10 * 60_000;
+
+export function campaignsView({ list, error }, { refreshSoon }) {
+  const cards = new Map();
+  let latest = [];
+  let moreNote = null;
+  const empty = h(
+    'div',
+    { class: 'empty' },
+    h('p', { text: 'No campaigns yet.' }),
+    h(
+      'p',
+      { class: 'muted' },
+      'Make one with ',
+      h('code', { text: 'POST /v1/campaigns' }),
+      ' (see docs/campaigns.md, or the API reference at ',
+      h('a', { href: '/docs', text: '/docs' }),
+      ').',
+    ),
+  );
+
+  function render(data, now) {
+    latest = data.campaigns ?? [];
+    const seen = new Set();
+    latest.forEach((c, index) => {
+      seen.add(c.id);
+      let card = cards.get(c.id);
+      if (!card) {
+        card = createCampaignCard(c.id, refreshSoon);
+        cards.set(c.id, card);
+      }
+      // placed before it is filled, so its chart is first drawn at the card's width
+      if (list.children[index] !== card.el) list.insertBefore(card.el, list.children[index] ?? null);
+      card.update(c, now);
+    });
+    for (const [id, card] of cards) {
+      if (seen.has(id)) continue;
+      card.destroy();
+      card.el.remove();
+      cards.delete(id);
+    }
+    if (!latest.length && empty.parentNode !== list) list.replaceChildren(empty);
+    else if (latest.length) empty.remove();
+    if (data.next_cursor && !moreNote) {
+      moreNote = h('p', { class: 'muted', text: `Showing the ${latest.length} newest campaigns.` });
+      list.after(moreNote);
+    } else if (!data.next_cursor && moreNote) {
+      moreNote.remove();
+      moreNote = null;
+    }
+  }
+
+  return {
+    /** Fetches and shows the campaigns; true when it got an answer to show. */
+    async refresh() {
+      const res = await getJSON('/dashboard/api/v1/campaigns?limit=20');
+      if (!res.ok) {
+        if (!res.offline && res.status !== 401) showMessage(error, `Campaigns could not be loaded: ${res.detail}`);
+        return false;
+      }
+      showMessage(error, '');
+      render(res.data, Date.now());
+      return true;
+    },
+    /** Every second while a campaign runs or starts within 10 minutes; every 10 s otherwise. */
+    interval() {
+      const now = Date.now();
+      const busy = latest.some(
+        (c) => c.status === 'running' || (c.status === 'scheduled' && c.starts_at != null && new Date(c.starts_at).getTime() - now < SOON_MS),
+      );
+      return busy ? 1000 : 10_000;
+    },
+  };
+}
