@@ -47,7 +47,7 @@ export function table(caption, columns) {
   const tbody = h('tbody');
   const el = h(
     'div',
-    { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: '0' },
+    { class: 'table-wrap', role: 'region', 'aria-label': caption },
     h(
       'table',
       {},
@@ -64,6 +64,7 @@ export function table(caption, columns) {
       tbody,
     ),
   );
+  scrollers.observe(el);
   let last = '';
   function cell(value, index) {
     const tag = index === 0 ? 'th' : 'td';
@@ -78,9 +79,21 @@ export function table(caption, columns) {
       if (signature === last) return;
       last = signature;
       tbody.replaceChildren(...rows.map((row) => h('tr', {}, row.map(cell))));
+      markScroller(el);
     },
   };
 }
+
+/** A table box that scrolls sideways can be focused, so a keyboard can scroll it; one that fits is no tab stop. */
+function markScroller(wrap) {
+  const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+  if (scrolls && wrap.tabIndex !== 0) wrap.tabIndex = 0;
+  else if (!scrolls && wrap.hasAttribute('tabindex')) wrap.removeAttribute('tabindex');
+}
+
+const scrollers = new ResizeObserver((entries) => {
+  for (const entry of entries) markScroller(entry.target);
+});
 
 /** A status word as a badge cell; its class picks the colour (see dashboard.css `.badge-*`). */
 export const badge = (status) => ({ text: String(status).replaceAll('_', ' '), class: `badge badge-${status}` });
