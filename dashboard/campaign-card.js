@@ -70,7 +70,7 @@ export function createCampaignCard(id, onRetried) {
   const verified = h('p', { class: 'verified', hidden: true });
 
   const chartBox = h('div', { class: 'chart-box' });
-  const chartEmpty = h('p', { class: 'muted', text: 'No fans ran in the last hour.' });
+  const chartEmpty = h('p', { class: 'muted' });
   let chart = null;
   let chartSignature = '';
 
@@ -126,6 +126,7 @@ export function createCampaignCard(id, onRetried) {
   function updateChart(c, now) {
     const rows = c.per_minute ?? [];
     if (!rows.length) {
+      setText(chartEmpty, c.started_at ? 'No fans ran in the last hour.' : 'No fans have run yet.');
       chartBox.hidden = true;
       chartEmpty.hidden = false;
       return;

@@ -42,6 +42,7 @@ function showSignin(message) {
   for (const p of pollers) p.stop();
   for (const id of ['loading', 'dashboard', 'nav', 'signout', 'app-info']) $(id).hidden = true;
   setText($('updated'), '');
+  setStatus('');
   $('signin-view').hidden = false;
   showMessage($('signin-message'), message);
 }
