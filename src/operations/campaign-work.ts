@@ -46,6 +46,35 @@ export async function runCampaignWork(batch: MessageBatch<CampaignMessage>, env:
   );
 }
 
+/** How often a message's finished fans are reported while the rest still run. */
+const REPORT_EVERY_MS = 2000;
+
+/**
+ * Reports fans as they finish, at most every REPORT_EVERY_MS and once at the end, so the
+ * campaign's counts (and the dashboard) move while a message's 25 fans run, and fans that are
+ * done free their place in the campaign's window at once. Reports go one at a time, in order.
+ * A fan reported is settled by the Campaign under this message's ticket; one not yet reported
+ * when the consumer dies is handed out again when its lease runs out, as before.
+ */
+function reportAsFinished(send: (reports: FanReport[]) => Promise<void>) {
+  const waiting: FanReport[] = [];
+  let last = Date.now();
+  let sending: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const batch = waiting.splice(0);
+    last = Date.now();
+    if (batch.length) sending = sending.then(() => send(batch));
+    return sending;
+  };
+  return {
+    async add(report: FanReport) {
+      waiting.push(report);
+      if (Date.now() - last >= REPORT_EVERY_MS) await flush();
+    },
+    flush,
+  };
+}
+
 async function work(env: Env, msg: CampaignMessage): Promise<void> {
   const campaign = campaignFor(env, msg.app, msg.campaign);
   if (msg.kind === 'search') {
@@ -59,8 +88,9 @@ async function work(env: Env, msg: CampaignMessage): Promise<void> {
   if (msg.kind === 'run') {
     const claim = await campaign.claim(msg.ticket, msg.fans);
     if (!claim.fans.length) return;
-    const reports = await mapConcurrent(claim.fans, FANS_AT_ONCE, (fan) => runFan(env, msg.app, fan.user, fan.plan));
-    await campaign.report(msg.ticket, reports);
+    const reporter = reportAsFinished((reports) => campaign.report(msg.ticket, reports));
+    await mapConcurrent(claim.fans, FANS_AT_ONCE, async (fan) => reporter.add(await runFan(env, msg.app, fan.user, fan.plan)));
+    await reporter.flush();
     return;
   }
   const claim = await campaign.claimVerify(msg.fans);
