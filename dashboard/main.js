@@ -83,8 +83,8 @@ function showDashboard(session, message) {
 
 async function checkSession(message) {
   const res = await getJSON('/dashboard/api/session', { allowUnauthorized: true });
-  // Signed out is a 401, or an answer without an app (a server that keeps signed-out visits off
-  // the console's "failed to load" errors may answer 200 { signed_in: false } or 204).
+  // Signed out is 200 { signed_in: false } (not a 401, which every browser logs as an error);
+  // a 401 is still taken as signed out.
   if (res.ok && res.data?.app_id) return showDashboard(res.data, message);
   if (res.ok || res.status === 401) return showSignin(message);
   // No answer, or a server error: say so on the page and ask again shortly.

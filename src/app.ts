@@ -39,7 +39,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: problemOnInvalid });
 
-app.use('*', secureHeaders());
+// A header a route set itself stays (the dashboard's referrer policy); the rest are secureHeaders' defaults.
+app.use('*', secureHeaders({ overwrite: false }));
 // Bodies are small (1000 ids fit in ~40 KiB): a larger one is refused before it is read, with or
 // without Content-Length.
 app.use(

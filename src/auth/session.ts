@@ -77,6 +77,11 @@ export async function endSession(c: Context<AppEnv>): Promise<void> {
   deleteCookie(c, COOKIE, { path: COOKIE_PATH });
 }
 
+/** The request's session, or null when it has none (or it ended). */
+export function currentSession(c: Context<AppEnv>): Promise<Session | null> {
+  return sessionOf(c.env, getCookie(c, COOKIE));
+}
+
 /** The session the cookie names, while it lasts, its key is not revoked, and (for the operator view) ADMIN_TOKEN is unchanged. */
 async function sessionOf(env: Env, token: string | undefined): Promise<Session | null> {
   if (!token) return null;
@@ -89,9 +94,14 @@ async function sessionOf(env: Env, token: string | undefined): Promise<Session |
   return { appId: stored.app_id, appName: stored.app_name, operator, expiresAt: stored.expires_at };
 }
 
-/** Whether a request comes from a page of this origin: its `Origin` header, which browsers send on every POST. */
+/**
+ * Whether a request comes from a page of this origin: its `Origin` header, which browsers send on
+ * every POST, or, where a referrer policy made it `null`, the browser's own `Sec-Fetch-Site`.
+ */
 export function sameOrigin(c: Context<AppEnv>): boolean {
-  return c.req.header('origin') === new URL(c.req.url).origin;
+  const origin = c.req.header('origin');
+  if (origin && origin !== 'null') return origin === new URL(c.req.url).origin;
+  return c.req.header('sec-fetch-site') === 'same-origin';
 }
 
 /** Checks a sign-in's operator token against ADMIN_TOKEN (constant time). */
@@ -111,7 +121,7 @@ export async function operatorTokenOk(env: Env, given: string): Promise<boolean>
  */
 export function sessionAuth(): MiddlewareHandler<AppEnv> {
   return async function sessionAuthMiddleware(c, next) {
-    const session = await sessionOf(c.env, getCookie(c, COOKIE));
+    const session = await currentSession(c);
     if (!session) throw new Problem(401, 'unauthorized', 'Sign in at /dashboard with your app API key; a session lasts 8 hours.');
     if (c.req.method !== 'GET' && !sameOrigin(c)) throw new Problem(403, 'forbidden', 'Dashboard changes come only from the dashboard page itself.');
     c.set('appId', session.appId);

@@ -133,8 +133,8 @@ export class ConnectionIndex extends DurableObject<Env> {
       user: r.user,
       provider: r.provider,
       status: r.shown,
-      // A stored reauth_required has the vault's reason; one past its end only by the dates.
-      reason: r.shown === 'reauth_required' ? (r.reason ?? 'The refresh token has reached its end.') : null,
+      // A stored reauth_required has the vault's reason; one past its end is known by the dates alone.
+      reason: r.shown === 'reauth_required' ? (r.reason ?? 'Its refresh token has ended; the user must consent again.') : null,
       since: r.since,
       endAt: r.end_at,
     }));

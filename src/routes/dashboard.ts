@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import { findApp } from '../auth/apps';
-import { endSession, operatorTokenOk, sameOrigin, sessionAuth, startSession } from '../auth/session';
+import { currentSession, endSession, operatorTokenOk, sameOrigin, sessionAuth, startSession } from '../auth/session';
 import type { AppEnv } from '../env';
 import { Problem } from '../http/problem';
 import { governorStates } from '../operations/governors';
@@ -37,10 +37,22 @@ const ALLOWED: readonly [string, RegExp][] = [
   ['GET', /^\/v1\/connections$/],
   ['GET', /^\/v1\/events\/deliveries$/],
   ['GET', /^\/admin\/governors$/],
-  ['GET', /^\/session$/],
 ];
 
 const api = new Hono<AppEnv>();
+// Before the session check: the page asks this first, and signed out is an answer, not an error
+// (a 401 would be a console error in every browser, on every visit before signing in).
+api.get('/session', async (c) => {
+  const session = await currentSession(c);
+  if (!session) return c.json({ signed_in: false });
+  return c.json({
+    signed_in: true,
+    app_id: session.appId,
+    app_name: session.appName,
+    operator: session.operator,
+    expires_at: new Date(session.expiresAt).toISOString(),
+  });
+});
 api.use('*', sessionAuth());
 api.use('*', async (c, next) => {
   const path = new URL(c.req.url).pathname.slice('/dashboard/api'.length);
@@ -50,11 +62,6 @@ api.use('*', async (c, next) => {
     throw new Problem(403, 'forbidden', 'The providers view is the operator’s: sign in with the ADMIN_TOKEN as well.');
   await next();
 });
-api.get('/session', (c) => {
-  const session = c.get('session');
-  if (!session) throw new Problem(401, 'unauthorized', 'Sign in at /dashboard.');
-  return c.json({ app_id: session.appId, app_name: session.appName, operator: session.operator, expires_at: new Date(session.expiresAt).toISOString() });
-});
 api.get('/admin/governors', async (c) => c.json(await governorStates(c.env), 200));
 api.route('/', campaigns);
 api.route('/', appViews);
@@ -63,6 +70,8 @@ export const dashboard = new Hono<AppEnv>();
 
 dashboard.get('/dashboard', (c) => {
   c.header('content-security-policy', POLICY);
+  // Not secureHeaders' no-referrer: with it, a browser sends `Origin: null` on the page's own POSTs.
+  c.header('referrer-policy', 'same-origin');
   c.header('cache-control', 'no-store');
   return c.html(DASHBOARD_PAGE);
 });

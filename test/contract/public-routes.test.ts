@@ -10,13 +10,15 @@ const SAMPLE: Record<string, string> = { user: 'demo', provider: 'spotify', id: 
 const concrete = (path: string) => path.replace(/:(\w+)/g, (_, name: string) => SAMPLE[name] ?? 'x');
 
 /**
- * Routes anyone may call: the service's front page and documents, the dashboard's page and its
- * sign-in and sign-out (which take the key in their body, or end a session), and the two /v1
- * routes that authenticate their own way. Everything under /dashboard/api needs a session.
+ * Routes anyone may call: the service's front page and documents, the dashboard's page, its
+ * sign-in and sign-out (which take the key in their body, or end a session) and its session check
+ * (signed out is `{signed_in: false}`), and the two /v1 routes that authenticate their own way.
+ * Everything else under /dashboard/api needs a session.
  */
 const EXPECTED_PUBLIC = [
   'GET /',
   'GET /dashboard',
+  'GET /dashboard/api/session',
   'GET /docs',
   'GET /openapi.json',
   'GET /v1/oauth/:provider/callback',
