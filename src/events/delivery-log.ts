@@ -41,8 +41,9 @@ export interface DeliveryReport {
 
 /** Rows kept; the oldest go first. */
 export const DELIVERIES_KEPT = 1000;
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const TABLE = deliveryLogStorage.table;
+const HOURS = deliveryLogStorage.hoursTable;
 
 type Row = {
   event_id: string;
@@ -65,12 +66,16 @@ export class DeliveryLog extends DurableObject<Env> {
       seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,
       attempt INTEGER NOT NULL, reason TEXT, host TEXT, at INTEGER NOT NULL, next_attempt_at INTEGER,
       UNIQUE (event_id, attempt))`);
+    // The day's counts by the hour, apart from the rows, so more than 1,000 attempts a day still add up.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS ${HOURS} (
+      hour INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL, last_at INTEGER NOT NULL,
+      PRIMARY KEY (hour, status, reason))`);
   }
 
   /** Adds attempts; one already recorded (a redelivered batch) is kept as first written. */
   record(attempts: DeliveryAttempt[]): void {
     for (const a of attempts) {
-      this.sql.exec(
+      const written = this.sql.exec(
         `INSERT OR IGNORE INTO ${TABLE} (event_id, type, status, attempt, reason, host, at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         a.eventId,
         a.type,
@@ -80,21 +85,34 @@ export class DeliveryLog extends DurableObject<Env> {
         a.host,
         a.at,
         a.nextAttemptAt,
+      ).rowsWritten;
+      if (!written) continue; // a redelivered batch's attempt, counted the first time
+      this.sql.exec(
+        `INSERT INTO ${HOURS} (hour, status, reason, n, last_at) VALUES (?, ?, ?, 1, ?)
+         ON CONFLICT (hour, status, reason) DO UPDATE SET n = n + 1, last_at = MAX(last_at, excluded.last_at)`,
+        Math.floor(a.at / HOUR_MS),
+        a.status,
+        a.reason ?? '',
+        a.at,
       );
     }
     this.sql.exec(`DELETE FROM ${TABLE} WHERE seq <= (SELECT MAX(seq) FROM ${TABLE}) - ?`, DELIVERIES_KEPT);
+    this.sql.exec(`DELETE FROM ${HOURS} WHERE hour < ?`, Math.floor(Date.now() / HOUR_MS) - 24);
   }
 
-  /** The last day's counts by status, its failures by reason, and the newest `limit` attempts (of one status, or all). */
+  /**
+   * The last 24 hours' counts by status (by the hour: this hour and the 23 before it), their
+   * failures by reason, and the newest `limit` attempts kept (of one status, or all).
+   */
   report(limit: number, status?: DeliveryStatus, now = Date.now()): DeliveryReport {
-    const since = now - DAY_MS;
+    const since = Math.floor(now / HOUR_MS) - 23;
     const counts: Record<DeliveryStatus, number> = { delivered: 0, failed: 0, dead_lettered: 0, no_webhook: 0 };
-    for (const r of this.sql.exec<{ status: DeliveryStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM ${TABLE} WHERE at >= ? GROUP BY status`, since))
+    for (const r of this.sql.exec<{ status: DeliveryStatus; n: number }>(`SELECT status, SUM(n) AS n FROM ${HOURS} WHERE hour >= ? GROUP BY status`, since))
       counts[r.status] = r.n;
     const failures = this.sql
       .exec<{ reason: string; attempts: number; last_at: number }>(
-        `SELECT reason, COUNT(*) AS attempts, MAX(at) AS last_at FROM ${TABLE}
-         WHERE at >= ? AND status IN ('failed', 'dead_lettered') AND reason IS NOT NULL GROUP BY reason ORDER BY attempts DESC`,
+        `SELECT reason, SUM(n) AS attempts, MAX(last_at) AS last_at FROM ${HOURS}
+         WHERE hour >= ? AND status IN ('failed', 'dead_lettered') AND reason != '' GROUP BY reason ORDER BY attempts DESC`,
         since,
       )
       .toArray()

@@ -59,8 +59,8 @@ export const objectNames = {
 /** Storage inside a ConnectionIndex (SQLite): one row a connection. */
 export const connectionIndexStorage = { table: 'connections' };
 
-/** Storage inside a DeliveryLog (SQLite): one row a delivery attempt, the newest 1,000. */
-export const deliveryLogStorage = { table: 'deliveries' };
+/** Storage inside a DeliveryLog (SQLite): one row a delivery attempt (the newest 1,000), and the day's counts by the hour. */
+export const deliveryLogStorage = { table: 'deliveries', hoursTable: 'delivery_hours' };
 
 /** Storage inside a Campaign (SQLite): its record under a key, its fans and outbox in tables. */
 export const campaignStorage = {
@@ -88,8 +88,8 @@ export const vaultStorage = {
   pending: (connectId: string) => `pending:${connectId}`,
   pendingPrefix: 'pending:',
   budget: (bucket: string) => `budget:${bucket}`,
-  /** Set while the app's ConnectionIndex has not heard this connection's last change; the alarm tells it again. */
-  indexBehind: 'index-behind',
+  /** What the app's ConnectionIndex was last told of this connection, and whether it answered (tokens/index-sync.ts). */
+  index: 'index',
 };
 
 /** Storage keys inside an IdempotencyStore and an OAuthState. */

@@ -10,7 +10,7 @@ import { observeBudget, releaseBudget, reserveBudget } from './budget';
 import { DecryptError, decrypt, encrypt, type Keyring, keyIdOf, keyringFrom, keyringOrDetail } from './crypto';
 import { due, type Expiry, expiryOf, importedAuthorization, ruleFor } from './expiry';
 import { settleExpiry } from './expiry-check';
-import { retryIndex, syncIndex } from './index-sync';
+import { INDEX_RETRY_MS, indexWaiting, neverTold, tellIndex, writeWithNote } from './index-sync';
 import { reauth, type Stored, toStatus, usable } from './status';
 import { type BudgetGrant, type ConnectionStatus, EXPIRY_MARGIN_MS, type ImportInput, type TokenResult } from './types';
 
@@ -62,9 +62,9 @@ export class TokenVault extends DurableObject<Env> {
       refreshedAt: null,
       providerUserId: input.provider_user_id ?? null,
     };
-    await this.ctx.storage.put(RECORD, record);
+    await writeWithNote(this.ctx.storage, record.id, record);
     await this.cacheAccess(record);
-    await this.syncIndex(record);
+    await this.tellIndex();
     return { ok: true, created: !previous, status: toStatus(record, this.expiry(record)) };
   }
 
@@ -87,7 +87,8 @@ export class TokenVault extends DurableObject<Env> {
       until: Date.now() + PENDING_TTL_MS,
     };
     await this.ctx.storage.put(pendingKey(connectId), pending);
-    await this.ctx.storage.setAlarm(pending.until);
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > pending.until) await this.ctx.storage.setAlarm(pending.until);
     return true;
   }
 
@@ -112,11 +113,13 @@ export class TokenVault extends DurableObject<Env> {
     const now = Date.now();
     const staged = await this.ctx.storage.list<Pending>({ prefix: vaultStorage.pendingPrefix });
     for (const [key, pending] of staged) if (pending.until <= now) await this.ctx.storage.delete(key);
-    await retryIndex(this.ctx.storage, this.env, (r) => this.expiry(r));
+    await tellIndex(this.ctx.storage, this.env, (r) => this.expiry(r));
+    await this.rearm();
   }
 
   async status(): Promise<ConnectionStatus | null> {
     const record = await this.ctx.storage.get<Stored>(RECORD);
+    if (record) await this.indexOnce(record);
     return record ? toStatus(record, this.expiry(record)) : null;
   }
 
@@ -128,8 +131,9 @@ export class TokenVault extends DurableObject<Env> {
     const record = await this.ctx.storage.get<Stored>(RECORD);
     if (!record) return { existed: false, revoked: false };
     await this.ctx.storage.deleteAll();
+    await writeWithNote(this.ctx.storage, record.id, null);
     await this.env.TOKENS.delete(tokensKv.access(record.id));
-    await syncIndex(this.ctx.storage, this.env, record.id, null);
+    await this.tellIndex();
     let revoked = false;
     try {
       const ring = await keyringFrom(configOf(this.env).tokenKeys);
@@ -154,7 +158,10 @@ export class TokenVault extends DurableObject<Env> {
     if (this.inflight) return this.inflight;
     let record = await this.ctx.storage.get<Stored>(RECORD);
     if (!record) return { ok: false, reason: 'not_connected', detail: 'No tokens are stored for this user and provider.' };
-    if (record.status === 'reauth_required') return reauth(record.reason);
+    if (record.status === 'reauth_required') {
+      await this.indexOnce(record);
+      return reauth(record.reason);
+    }
     // One comparison on the record just read; the vault acts only when a use crosses a line.
     if (due(this.expiry(record))) {
       const steps = { markReauth: (r: Stored, why: string) => this.markReauth(r, why), cacheAccess: (r: Stored) => this.cacheAccess(r) };
@@ -230,8 +237,7 @@ export class TokenVault extends DurableObject<Env> {
     // Stored before anyone uses the new access token: a crash after this loses nothing.
     await this.ctx.storage.put(RECORD, next);
     await this.cacheAccess(next);
-    // Nothing the index shows changed, but a connection made before the index existed joins it here.
-    await this.syncIndex(next);
+    await this.indexOnce(next);
     return usable(next, outcome.grant.access_token, this.expiry(next));
   }
 
@@ -259,8 +265,25 @@ export class TokenVault extends DurableObject<Env> {
     return observeBudget(this.ctx.storage, bucket, remaining, resetAt);
   }
 
-  private syncIndex(record: Stored): Promise<void> {
-    return syncIndex(this.ctx.storage, this.env, record.id, record, this.expiry(record));
+  /** Tells the ConnectionIndex what changed; once it heard, the alarm is left only for staged tokens. */
+  private async tellIndex(): Promise<void> {
+    if (await tellIndex(this.ctx.storage, this.env, (r) => this.expiry(r))) await this.rearm();
+  }
+
+  /** A connection stored before the ConnectionIndex existed joins it on its next use. */
+  private async indexOnce(record: Stored): Promise<void> {
+    if (!(await neverTold(this.ctx.storage))) return;
+    await writeWithNote(this.ctx.storage, record.id, record);
+    await this.tellIndex();
+  }
+
+  /** The alarm at the next thing it is for: a staged connect's end, or another try at the index. */
+  private async rearm(): Promise<void> {
+    const staged = await this.ctx.storage.list<Pending>({ prefix: vaultStorage.pendingPrefix });
+    const times = [...staged.values()].map((p) => p.until);
+    if (await indexWaiting(this.ctx.storage)) times.push(Date.now() + INDEX_RETRY_MS);
+    if (times.length) await this.ctx.storage.setAlarm(Math.min(...times));
+    else await this.ctx.storage.deleteAlarm();
   }
 
   private expiry(record: Stored): Expiry {
@@ -292,9 +315,9 @@ export class TokenVault extends DurableObject<Env> {
 
   private async markReauth(record: Stored, reason: string): Promise<TokenResult> {
     const next: Stored = { ...record, status: 'reauth_required', reason, updatedAt: Date.now() };
-    await this.ctx.storage.put(RECORD, next);
+    await writeWithNote(this.ctx.storage, next.id, next);
     await this.env.TOKENS.delete(tokensKv.access(record.id));
-    await this.syncIndex(next);
+    await this.tellIndex();
     await emit(this.env, record.id.app, 'connection.reauth_required', { user: record.id.user, provider: record.id.provider, reason });
     return reauth(reason);
   }

@@ -1,9 +1,13 @@
 // What an app sees of all its users at once: its connections by status (GET /v1/connections),
 // its event deliveries (GET /v1/events/deliveries), and a campaign's fans finished by minute.
-import { createMessageBatch, env, SELF } from 'cloudflare:test';
+import { createMessageBatch, env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
+import { connectionIndexFor } from '../../src/connections/access';
+import { deliveryLogFor } from '../../src/events/delivery-log';
 import worker from '../../src/index';
 import type { EventMessage } from '../../src/queues/messages';
+import { vaultStorage } from '../../src/storage/keys';
+import { vaultFor } from '../../src/tokens/access';
 import { ARTIST, createCampaign, joinAll, spotifyFans, until } from '../support/campaigns';
 import { BASE, call, connect, newApp, unique } from '../support/helpers';
 
@@ -48,6 +52,25 @@ describe("an app's connections, all at once (GET /v1/connections)", () => {
     await connect(key, 'lost');
     await call(key, 'DELETE', '/v1/users/old/connections/spotify');
     expect((await index(key)).counts).toEqual({ active: 3, expiring: 1, reauth_required: 0, total: 4 });
+  });
+
+  it("hears a change it missed from the vault's alarm, and a vault that was heard keeps no alarm", async () => {
+    const { key, app } = await newApp();
+    await connect(key, 'missed');
+    const id = { app, user: 'missed', provider: 'spotify' as const };
+    const vault = vaultFor(env, id);
+    expect(await runInDurableObject(vault, (_, state) => state.storage.getAlarm())).toBeNull();
+    // As if the index never answered: its row gone, the vault's note untold.
+    await runInDurableObject(connectionIndexFor(env, app), (_, state) => state.storage.sql.exec('DELETE FROM connections'));
+    await runInDurableObject(vault, async (_, state) => {
+      const note = (await state.storage.get<{ told: boolean }>(vaultStorage.index))!;
+      await state.storage.put(vaultStorage.index, { ...note, told: false });
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect((await index(key)).counts.total).toBe(0);
+    expect(await runDurableObjectAlarm(vault)).toBe(true);
+    expect((await index(key)).counts).toMatchObject({ active: 1, total: 1 });
+    expect(await runInDurableObject(vault, (_, state) => state.storage.getAlarm())).toBeNull();
   });
 
   it('pages with next_cursor, refuses a cursor it did not make, and shows another app nothing', async () => {
@@ -113,6 +136,29 @@ describe("an app's event deliveries (GET /v1/events/deliveries)", () => {
     expect(log.counts).toEqual({ delivered: 1, failed: 1, dead_lettered: 0, no_webhook: 0 });
     expect(log.failures).toEqual([expect.objectContaining({ reason: 'HTTP 500', attempts: 1 })]);
     expect((await deliveries(key, '?status=failed')).deliveries).toHaveLength(1);
+  });
+
+  it('counts every attempt of the day by the hour, beyond the 1,000 rows it keeps', async () => {
+    const { key, app } = await newApp();
+    const log = deliveryLogFor(env, app);
+    const at = Date.now();
+    for (let batch = 0; batch < 11; batch++)
+      await log.record(
+        Array.from({ length: 100 }, (_, i) => ({
+          eventId: `evt_${batch}_${i}`,
+          type: 'campaign.fans' as const,
+          status: i === 0 ? ('failed' as const) : ('delivered' as const),
+          attempt: 1,
+          reason: i === 0 ? 'HTTP 503' : null,
+          host: null,
+          at,
+          nextAttemptAt: null,
+        })),
+      );
+    const report = await deliveries(key, '?limit=5');
+    expect(report.counts).toEqual({ delivered: 1089, failed: 11, dead_lettered: 0, no_webhook: 0 });
+    expect(report.failures).toEqual([expect.objectContaining({ reason: 'HTTP 503', attempts: 11 })]);
+    expect(report.deliveries).toHaveLength(5);
   });
 
   it('marks the last try dead-lettered, an app without a webhook no_webhook, a redelivered attempt once, and shows another app nothing', async () => {
