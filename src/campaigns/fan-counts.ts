@@ -57,18 +57,18 @@ export class FanCounts {
   }
 
   /**
-   * Fans finished in each minute, for the last `minutes` minutes in which any finished (so a
-   * campaign looked at the day after still shows its run), oldest first.
+   * Fans finished in each minute of the hour up to the last finish (so a campaign looked at the
+   * day after still shows its end), oldest first. Read through the finished_at index: only that
+   * hour's fans are counted, however many the campaign has.
    */
-  perMinute(minutes = 60): { minute: number; done: number; partly_done: number; failed: number }[] {
+  perMinute(): { minute: number; done: number; partly_done: number; failed: number }[] {
     return this.sql
       .exec<{ minute: number; done: number; partly_done: number; failed: number }>(
         `SELECT finished_at / 60000 AS minute, SUM(state = 'done') AS done, SUM(state = 'partly_done') AS partly_done, SUM(state = 'failed') AS failed
-         FROM ${FANS} WHERE finished_at IS NOT NULL AND state IN ('done','partly_done','failed') GROUP BY minute ORDER BY minute DESC LIMIT ?`,
-        minutes,
+         FROM ${FANS} WHERE finished_at >= (SELECT MAX(finished_at) FROM ${FANS}) / 60000 * 60000 - 59 * 60000
+           AND state IN ('done','partly_done','failed') GROUP BY minute ORDER BY minute`,
       )
-      .toArray()
-      .reverse();
+      .toArray();
   }
 
   /** Fans finished since `since` (the pace behind the estimate of the end). */

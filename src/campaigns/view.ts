@@ -21,9 +21,11 @@ export function viewOf(record: CampaignRecord, fans: FanTable, tally: FanCounts,
   const startsAt = record.run.mode === 'local-midnight' ? (record.startedAt ?? next) : earliestRun(record.run, record.createdAt);
   const status = statusOf(record, now, startsAt);
   const left = counts.pending + counts.running + counts.deferred;
-  // The pace of the last minute, when there is one: a forecast, not a promise.
-  const lastMinute = tally.finishedSince(now - 60_000);
-  const estimate = status === 'running' && left > 0 && lastMinute > 0 ? now + (left / lastMinute) * 60_000 : null;
+  // The pace of the last minute, or since the start in the first one (a minute's window over a
+  // run of seconds would make the pace look slow): a forecast, not a promise.
+  const paceMs = Math.max(5000, Math.min(60_000, now - (record.startedAt ?? now)));
+  const recent = tally.finishedSince(now - paceMs);
+  const estimate = status === 'running' && left > 0 && recent > 0 ? now + (left / recent) * paceMs : null;
   const byAction = record.actions.map((a, action) => ({
     action,
     provider: a.provider,

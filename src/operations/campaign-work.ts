@@ -50,28 +50,48 @@ export async function runCampaignWork(batch: MessageBatch<CampaignMessage>, env:
 const REPORT_EVERY_MS = 2000;
 
 /**
- * Reports fans as they finish, at most every REPORT_EVERY_MS and once at the end, so the
- * campaign's counts (and the dashboard) move while a message's 25 fans run, and fans that are
- * done free their place in the campaign's window at once. Reports go one at a time, in order.
- * A fan reported is settled by the Campaign under this message's ticket; one not yet reported
- * when the consumer dies is handed out again when its lease runs out, as before.
+ * Reports fans as they finish, every REPORT_EVERY_MS and once at the end, so the campaign's
+ * counts (and the dashboard) move while a message's 25 fans run, and fans that are done free
+ * their place in the campaign's window at once. Reports go one at a time. A report that fails
+ * keeps its fans for the next one; `done` throws only if some are still unreported after the
+ * last try, and the message is then retried. A fan reported is settled by the Campaign under
+ * this message's ticket; one never reported (the consumer died) is handed out again when its
+ * lease runs out, as before.
  */
 function reportAsFinished(send: (reports: FanReport[]) => Promise<void>) {
-  const waiting: FanReport[] = [];
-  let last = Date.now();
-  let sending: Promise<void> = Promise.resolve();
-  const flush = () => {
-    const batch = waiting.splice(0);
-    last = Date.now();
-    if (batch.length) sending = sending.then(() => send(batch));
-    return sending;
+  let waiting: FanReport[] = [];
+  let failure: unknown = null;
+  let sending: Promise<void> | null = null;
+  const flush = async (): Promise<void> => {
+    while (sending) await sending;
+    if (!waiting.length) return;
+    const batch = waiting;
+    waiting = [];
+    sending = send(batch)
+      .then(
+        () => {
+          failure = null;
+        },
+        (err) => {
+          waiting = [...batch, ...waiting];
+          failure = err;
+        },
+      )
+      .finally(() => {
+        sending = null;
+      });
+    await sending;
   };
+  const timer = setInterval(() => void flush(), REPORT_EVERY_MS);
   return {
-    async add(report: FanReport) {
+    add(report: FanReport) {
       waiting.push(report);
-      if (Date.now() - last >= REPORT_EVERY_MS) await flush();
     },
-    flush,
+    async done(): Promise<void> {
+      clearInterval(timer);
+      await flush();
+      if (waiting.length) throw failure instanceof Error ? failure : new Error('campaign report not sent');
+    },
   };
 }
 
@@ -89,8 +109,11 @@ async function work(env: Env, msg: CampaignMessage): Promise<void> {
     const claim = await campaign.claim(msg.ticket, msg.fans);
     if (!claim.fans.length) return;
     const reporter = reportAsFinished((reports) => campaign.report(msg.ticket, reports));
-    await mapConcurrent(claim.fans, FANS_AT_ONCE, async (fan) => reporter.add(await runFan(env, msg.app, fan.user, fan.plan)));
-    await reporter.flush();
+    try {
+      await mapConcurrent(claim.fans, FANS_AT_ONCE, async (fan) => reporter.add(await runFan(env, msg.app, fan.user, fan.plan)));
+    } finally {
+      await reporter.done();
+    }
     return;
   }
   const claim = await campaign.claimVerify(msg.fans);

@@ -210,14 +210,17 @@ export const Campaign = z
     starts_at: z.string().nullable().openapi({ description: 'When the first fan runs (null: local-midnight with no fans yet)' }),
     started_at: z.string().nullable(),
     finished_at: z.string().nullable(),
-    estimated_end_at: z.string().nullable().openapi({ description: "While running: from the last minute's pace" }),
+    estimated_end_at: z
+      .string()
+      .nullable()
+      .openapi({ description: "While running: from the last minute's pace (in the first minute, the pace since the start)" }),
     counts: Counts,
     verified: z.object({ verified: z.number().int(), unverified: z.number().int(), waiting: z.number().int() }).nullable(),
     by_action: z.array(ActionCounts),
     failures: z.array(z.object({ reason: z.string(), fans: z.number().int() })).openapi({ description: 'Failed, partly done and deferred fans by reason' }),
-    per_minute: z
-      .array(z.object({ minute: z.string(), done: n(), partly_done: n(), failed: n() }))
-      .openapi({ description: 'Fans finished in each minute (its start, UTC), the last 60 minutes in which any did, oldest first' }),
+    per_minute: z.array(z.object({ minute: z.string(), done: n(), partly_done: n(), failed: n() })).openapi({
+      description: 'Fans finished in each minute (its start, UTC) of the hour up to the last finish, oldest first; a minute with none is left out',
+    }),
     releases: z.array(ReleaseState),
   })
   .openapi('Campaign');
