@@ -23,7 +23,11 @@ interface StoredSession {
   app_id: string;
   app_name: string;
   key_sha256: string;
-  /** The SHA-256 of the ADMIN_TOKEN signed in with; a rotated token ends the operator view. */
+  /**
+   * SHA-256 of the session token and the ADMIN_TOKEN signed in with (null: no operator view): a
+   * rotated ADMIN_TOKEN ends the operator view, and without the cookie's token the hash says
+   * nothing about the ADMIN_TOKEN, however weak.
+   */
   operator_sha256: string | null;
   expires_at: number;
 }
@@ -41,6 +45,8 @@ declare module '../env' {
   }
 }
 
+const operatorProof = (token: string, adminToken: string) => sha256Hex(`${token}|${adminToken}`);
+
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return btoa(String.fromCharCode(...bytes))
@@ -57,7 +63,7 @@ export async function startSession(c: Context<AppEnv>, app: AppRecord, operator:
     app_id: app.app_id,
     app_name: app.name,
     key_sha256: app.key_sha256,
-    operator_sha256: operator && adminToken ? await sha256Hex(adminToken) : null,
+    operator_sha256: operator && adminToken ? await operatorProof(token, adminToken) : null,
     expires_at: Date.now() + SESSION_TTL_S * 1000,
   };
   await c.env.APPS.put(appsKv.session(await sha256Hex(token)), JSON.stringify(stored), { expirationTtl: SESSION_TTL_S });
@@ -90,7 +96,7 @@ async function sessionOf(env: Env, token: string | undefined): Promise<Session |
   const key = await env.APPS.get<AppRecord>(appsKv.apiKey(stored.key_sha256), 'json');
   if (!key || key.revoked_at || key.key_sha256 !== stored.key_sha256) return null;
   const adminToken = configOf(env).adminToken;
-  const operator = stored.operator_sha256 !== null && adminToken !== undefined && (await sha256Hex(adminToken)) === stored.operator_sha256;
+  const operator = stored.operator_sha256 !== null && adminToken !== undefined && (await operatorProof(token, adminToken)) === stored.operator_sha256;
   return { appId: stored.app_id, appName: stored.app_name, operator, expiresAt: stored.expires_at };
 }
 

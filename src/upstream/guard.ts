@@ -18,7 +18,7 @@ export async function throughCircuit(
   onChange?: (state: CircuitState, until: number | null) => Promise<void>,
 ): Promise<CallOutcome> {
   const circuit = circuitFor(new URL(url).origin);
-  const before = circuit.status;
+  const before = `${circuit.status}|${circuit.openUntil}`;
   const admitted = circuit.admit();
   if (!admitted.ok) {
     return {
@@ -38,7 +38,8 @@ export async function throughCircuit(
   let outcome: CallOutcome;
   const told = async () => {
     // Only a change is told, so a healthy provider costs nothing here.
-    if (circuit.status !== before) await onChange?.(circuit.status, circuit.openUntil).catch(() => undefined);
+    // A probe that failed goes open → half-open → open again: a new end is a change too.
+    if (`${circuit.status}|${circuit.openUntil}` !== before) await onChange?.(circuit.status, circuit.openUntil).catch(() => undefined);
   };
   try {
     outcome = await call();
