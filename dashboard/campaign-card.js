@@ -209,6 +209,8 @@ export function createCampaignCard(id, onRetried) {
     update,
     destroy() {
       chart?.destroy();
+      failuresTable.destroy();
+      actionsTable.destroy();
     },
   };
 }

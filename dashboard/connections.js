@@ -1,7 +1,8 @@
 // The Connections section: how many connections are active, expiring or need the fan's consent
 // again, and the ones that need it (reauth required and expiring, newest first) with the call
 // that starts the fan's reconnect. The first page of each is re-read on every poll; pages added
-// with "Load more" are kept until the page is reloaded.
+// with "Load more" are kept while that status's count stays the same, and dropped when it
+// changes (they may list users who have since reconnected).
 import { getJSON, withQuery } from './api.js';
 import { badge, h, setText, showMessage, stats, table } from './dom.js';
 import { num, providerName, timeAndRelative } from './format.js';
@@ -75,12 +76,14 @@ export function connectionsView({ body, error }) {
         return false;
       }
       showMessage(error, '');
+      const c = answers[answers.length - 1].data.counts;
       answers.forEach((res, i) => {
         const list = lists.get(STATUSES[i]);
         list.first = res.data.connections ?? [];
+        if (list.paged && list.count !== c?.[STATUSES[i]]) Object.assign(list, { more: [], paged: false });
+        list.count = c?.[STATUSES[i]];
         if (!list.paged) list.cursor = res.data.next_cursor;
       });
-      const c = answers[answers.length - 1].data.counts;
       counts.set(c, num);
       setText(total, `${num(c?.total)} connections in all.`);
       render();

@@ -74,6 +74,10 @@ export function table(caption, columns) {
   }
   return {
     el,
+    /** Stops watching the table's width (a card that is removed). */
+    destroy() {
+      scrollers.unobserve(el);
+    },
     set(rows) {
       const signature = JSON.stringify(rows);
       if (signature === last) return;
