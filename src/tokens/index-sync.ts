@@ -93,8 +93,15 @@ export async function neverTold(storage: DurableObjectStorage): Promise<boolean>
   return (await storage.get(NOTE)) === undefined;
 }
 
-/** Whether a note still waits for the index (the vault's alarm must come back for it). */
-export async function indexWaiting(storage: DurableObjectStorage): Promise<boolean> {
+/**
+ * Sets the vault's one alarm at the next thing it is for: a staged connect's end (vault.ts
+ * `stage`), or another try at the index while a note waits; none when there is neither.
+ */
+export async function rearm(storage: DurableObjectStorage): Promise<void> {
+  const staged = await storage.list<{ until: number }>({ prefix: vaultStorage.pendingPrefix });
+  const times = [...staged.values()].map((p) => p.until);
   const note = await storage.get<IndexNote>(NOTE);
-  return note !== undefined && !note.told;
+  if (note && !note.told) times.push(Date.now() + INDEX_RETRY_MS);
+  if (times.length) await storage.setAlarm(Math.min(...times));
+  else await storage.deleteAlarm();
 }

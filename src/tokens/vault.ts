@@ -10,7 +10,7 @@ import { observeBudget, releaseBudget, reserveBudget } from './budget';
 import { DecryptError, decrypt, encrypt, type Keyring, keyIdOf, keyringFrom, keyringOrDetail } from './crypto';
 import { due, type Expiry, expiryOf, importedAuthorization, ruleFor } from './expiry';
 import { settleExpiry } from './expiry-check';
-import { INDEX_RETRY_MS, indexWaiting, neverTold, tellIndex, writeWithNote } from './index-sync';
+import { neverTold, rearm, tellIndex, writeWithNote } from './index-sync';
 import { reauth, type Stored, toStatus, usable } from './status';
 import { type BudgetGrant, type ConnectionStatus, EXPIRY_MARGIN_MS, type ImportInput, type TokenResult } from './types';
 
@@ -114,7 +114,7 @@ export class TokenVault extends DurableObject<Env> {
     const staged = await this.ctx.storage.list<Pending>({ prefix: vaultStorage.pendingPrefix });
     for (const [key, pending] of staged) if (pending.until <= now) await this.ctx.storage.delete(key);
     await tellIndex(this.ctx.storage, this.env, (r) => this.expiry(r));
-    await this.rearm();
+    await rearm(this.ctx.storage);
   }
 
   async status(): Promise<ConnectionStatus | null> {
@@ -267,7 +267,7 @@ export class TokenVault extends DurableObject<Env> {
 
   /** Tells the ConnectionIndex what changed; once it heard, the alarm is left only for staged tokens. */
   private async tellIndex(): Promise<void> {
-    if (await tellIndex(this.ctx.storage, this.env, (r) => this.expiry(r))) await this.rearm();
+    if (await tellIndex(this.ctx.storage, this.env, (r) => this.expiry(r))) await rearm(this.ctx.storage);
   }
 
   /** A connection stored before the ConnectionIndex existed joins it on its next use. */
@@ -275,15 +275,6 @@ export class TokenVault extends DurableObject<Env> {
     if (!(await neverTold(this.ctx.storage))) return;
     await writeWithNote(this.ctx.storage, record.id, record);
     await this.tellIndex();
-  }
-
-  /** The alarm at the next thing it is for: a staged connect's end, or another try at the index. */
-  private async rearm(): Promise<void> {
-    const staged = await this.ctx.storage.list<Pending>({ prefix: vaultStorage.pendingPrefix });
-    const times = [...staged.values()].map((p) => p.until);
-    if (await indexWaiting(this.ctx.storage)) times.push(Date.now() + INDEX_RETRY_MS);
-    if (times.length) await this.ctx.storage.setAlarm(Math.min(...times));
-    else await this.ctx.storage.deleteAlarm();
   }
 
   private expiry(record: Stored): Expiry {
