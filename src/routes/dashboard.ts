@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { findApp } from '../auth/apps';
 import { currentSession, endSession, operatorTokenOk, sameOrigin, sessionAuth, startSession } from '../auth/session';
 import type { AppEnv } from '../env';
+import { sameOriginPolicy } from '../http/csp';
 import { Problem } from '../http/problem';
 import { governorStates } from '../operations/governors';
 import { appViews } from './app-views';
@@ -16,17 +17,7 @@ import { campaigns } from './campaigns';
 import { DASHBOARD_PAGE } from './dashboard/page';
 
 /** Same origin only, no inline script or style: the page loads nothing but this worker's files. */
-const POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
+const POLICY = sameOriginPolicy();
 
 /** What the page may call, by method and path under /dashboard/api: reads, and a campaign's retry. */
 const ALLOWED: readonly [string, RegExp][] = [

@@ -1,6 +1,7 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
+import { sameOriginPolicy } from '../http/csp';
 
 /**
  * GET /docs: an interactive reference of /openapi.json. Its script and icon are static assets
@@ -33,18 +34,7 @@ async function policyFor(html: string): Promise<string> {
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
     hashes.push(`'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`);
   }
-  return [
-    "default-src 'self'",
-    `script-src 'self' ${hashes.join(' ')}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-  ].join('; ');
+  return sameOriginPolicy({ script: hashes, style: ["'unsafe-inline'"] });
 }
 
 docs.get(
