@@ -58,7 +58,7 @@ const REPORT_EVERY_MS = 2000;
  * this message's ticket; one never reported (the consumer died) is handed out again when its
  * lease runs out, as before.
  */
-function reportAsFinished(send: (reports: FanReport[]) => Promise<void>) {
+export function reportAsFinished(send: (reports: FanReport[]) => Promise<void>, everyMs = REPORT_EVERY_MS) {
   let waiting: FanReport[] = [];
   let failure: unknown = null;
   let sending: Promise<void> | null = null;
@@ -82,7 +82,7 @@ function reportAsFinished(send: (reports: FanReport[]) => Promise<void>) {
       });
     await sending;
   };
-  const timer = setInterval(() => void flush(), REPORT_EVERY_MS);
+  const timer = setInterval(() => void flush(), everyMs);
   return {
     add(report: FanReport) {
       waiting.push(report);
