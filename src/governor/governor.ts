@@ -86,6 +86,8 @@ export interface CircuitReport {
 
 /** Minutes of calls and 429s kept for the operator's chart. */
 const MINUTES_KEPT = 60;
+/** How long calls may be counted in memory only. */
+const MINUTES_WRITE_MS = 5000;
 
 export class Governor extends DurableObject<Env> {
   private saved: Persisted = { pausedUntil: 0, reason: null, probeSince: null, day: utcDay(Date.now()), rateLimited: 0, quotaExceeded: 0, daily: {} };
@@ -93,11 +95,11 @@ export class Governor extends DurableObject<Env> {
   /** Calls admitted in each of the last 60 seconds, by second. */
   private seconds = new Map<number, number>();
   /**
-   * The last hour by minute. Written when a minute ends (by its first call after) and with each
-   * 429, not with every call: an eviction loses at most the current minute's calls.
+   * The last hour by minute. Written by an alarm 5 s after the first call not yet written, and
+   * with each 429, not with every call: an eviction loses at most the last 5 s of calls.
    */
   private minutes: MinuteCounts = {};
-  private minuteWritten = 0;
+  private flushAt = 0;
   private circuit: CircuitReport | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -108,6 +110,12 @@ export class Governor extends DurableObject<Env> {
       this.minutes = (await ctx.storage.get<MinuteCounts>(governorStorage.minutes)) ?? {};
       this.circuit = (await ctx.storage.get<CircuitReport>(governorStorage.circuit)) ?? null;
     });
+  }
+
+  /** Writes the minutes counted since the last write (count() sets it). */
+  async alarm(): Promise<void> {
+    this.flushAt = 0;
+    await this.ctx.storage.put(governorStorage.minutes, this.minutes);
   }
 
   /** An isolate's circuit for this provider changed (upstream/guard.ts). */
@@ -273,11 +281,10 @@ export class Governor extends DurableObject<Env> {
     this.seconds.set(second, (this.seconds.get(second) ?? 0) + 1);
     for (const key of this.seconds.keys()) if (key <= second - 60) this.seconds.delete(key);
     this.minuteOf(now).calls += 1;
-    const minute = Math.floor(now / 60_000);
-    if (minute !== this.minuteWritten) {
-      // Not awaited: the object's output gate holds its answers until the write is done.
-      this.minuteWritten = minute;
-      this.ctx.storage.put(governorStorage.minutes, this.minutes);
+    if (!this.flushAt) {
+      // Not awaited: the object's output gate holds its answers until the alarm is set.
+      this.flushAt = now + MINUTES_WRITE_MS;
+      this.ctx.storage.setAlarm(this.flushAt);
     }
   }
 

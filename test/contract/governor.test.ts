@@ -1,8 +1,9 @@
 // The per-credential Governor (src/governor/): a 429 pauses every user's calls, the first call
 // after the pause goes alone, pacing keeps bulk work under the provider's own limit.
-import { env, runInDurableObject, SELF } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
 import { governorFor } from '../../src/governor/access';
+import { governorStorage } from '../../src/storage/keys';
 import { vaultFor } from '../../src/tokens/access';
 import { reserveBudget } from '../../src/tokens/budget';
 import { BASE, byToken, callWith, connect, mockCalls, newApp, ownCredential, spotifyIds, unique } from '../support/helpers';
@@ -52,6 +53,14 @@ describe('the Governor of one credential', () => {
     expect(minutes.reduce((n, m) => n + m.calls, 0)).toBe(3);
     expect(minutes.reduce((n, m) => n + m.rate_limited, 0)).toBe(1);
     expect(Date.parse(minutes.at(-1)!.minute) % 60_000).toBe(0);
+  });
+
+  it('writes a burst’s calls by its alarm, so an eviction right after loses none of them', async () => {
+    const g = await governorFor({ ...env, ...ownCredential() }, 'spotify');
+    for (let i = 0; i < 5; i++) await g.admit({ rate: 0, maxWaitMs: 1000 });
+    expect(await runDurableObjectAlarm(g)).toBe(true);
+    const stored = await runInDurableObject(g, (_, state) => state.storage.get<Record<string, { calls: number }>>(governorStorage.minutes));
+    expect(Object.values(stored!).reduce((n, m) => n + m.calls, 0)).toBe(5);
   });
 
   it('paces to its rate: a second of burst at once, then one slot every 1/rate s, and refuses what would wait too long', async () => {

@@ -101,6 +101,8 @@ describe('the dashboard, in headless Chromium', () => {
       }
       await page.waitForTimeout(200);
     }
+    // Read again: the card may have been updated between reading its bar and its status.
+    last = await bar(id);
     expect(last, JSON.stringify([...seen])).toMatchObject({ done: 20, failed: 0, fans: 20, pending: 0 });
     expect(await page.locator(`article.campaign[data-campaign-id="${id}"]`).getAttribute('data-status')).toBe('completed');
     // Moving: seen part-way, not only at 0 and at the end.
