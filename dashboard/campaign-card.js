@@ -152,6 +152,11 @@ export function createCampaignCard(id, onRetried) {
   }
 
   function update(c, now) {
+    // A retry's note belongs to the run it started: once that run is over, what it did shows in the counts.
+    if (el.dataset.status === 'running' && c.status !== 'running') {
+      clearTimeout(retryShown);
+      setText(retryResult, '');
+    }
     el.dataset.status = c.status;
     setText(title, c.name);
     setText(status, c.status);
@@ -188,6 +193,7 @@ export function createCampaignCard(id, onRetried) {
     updateChart(c, now);
 
     failuresTable.set((c.failures ?? []).map((f) => [f.reason, num(f.fans)]));
+    failuresTable.el.hidden = !c.failures?.length;
     const retryable = counts.failed + counts.partly_done + counts.deferred;
     // kept while a retry's answer shows, though the retried fans left the failures
     failures.hidden = !(c.failures?.length || retryable || retryResult.textContent);

@@ -55,7 +55,7 @@ export function createChart(box, { label, series }) {
         { ...axis, size: 44, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? count.format(s) : '')) },
       ],
       series: [
-        { label: 'Minute', value: (_u, v) => (v == null ? 'all shown' : clock.format(new Date(v * 1000))) },
+        { label: 'Minute', value: (_u, v) => (v == null ? 'all (point at one)' : clock.format(new Date(v * 1000))) },
         ...series.map((s, i) => {
           const color = cssVar(s.color);
           return {

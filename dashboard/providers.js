@@ -5,6 +5,9 @@ import { createChart, perMinute } from './chart.js';
 import { h, setText, showMessage } from './dom.js';
 import { num, providerName, timeAndRelative } from './format.js';
 
+/** The Governor's daily counters, by what they count. */
+const COUNTERS = { 'x:follows': 'App follows today (X allows 1,000)' };
+
 const FACTS = [
   ['rate', 'Rate'],
   ['paused', 'Paused'],
@@ -72,7 +75,7 @@ function createGovernorCard(provider) {
     setText(values.get('limited'), num(g.rate_limited_today));
     setText(values.get('quota'), num(g.quota_exceeded_today));
 
-    const daily = Object.entries(g.daily ?? {}).map(([key, d]) => `${key}: ${num(d.used)} used, resets ${timeAndRelative(d.resets_at, now)}`);
+    const daily = Object.entries(g.daily ?? {}).map(([key, d]) => `${COUNTERS[key] ?? key}: ${num(d.used)} used, resets ${timeAndRelative(d.resets_at, now)}`);
     const signature = JSON.stringify(daily);
     if (signature !== dailySignature) {
       dailySignature = signature;
