@@ -87,8 +87,7 @@ export class TokenVault extends DurableObject<Env> {
       until: Date.now() + PENDING_TTL_MS,
     };
     await this.ctx.storage.put(pendingKey(connectId), pending);
-    const alarm = await this.ctx.storage.getAlarm();
-    if (alarm === null || alarm > pending.until) await this.ctx.storage.setAlarm(pending.until);
+    await rearm(this.ctx.storage);
     return true;
   }
 
