@@ -57,9 +57,9 @@ export interface IndexPage {
 
 const TABLE = connectionIndexStorage.table;
 
-// The status shown and the time it began, from the row and the time of the read.
-const SHOWN = `CASE WHEN status = 'reauth_required' OR end_at <= :now THEN 'reauth_required' WHEN warn_at <= :now THEN 'expiring' ELSE 'active' END`;
-const SINCE = `CASE WHEN status = 'reauth_required' THEN changed_at WHEN end_at <= :now THEN end_at WHEN warn_at <= :now THEN warn_at ELSE changed_at END`;
+// The status shown and the time it began, from the row and the time of the read (parameter ?1).
+const SHOWN = `CASE WHEN status = 'reauth_required' OR end_at <= ?1 THEN 'reauth_required' WHEN warn_at <= ?1 THEN 'expiring' ELSE 'active' END`;
+const SINCE = `CASE WHEN status = 'reauth_required' THEN changed_at WHEN end_at <= ?1 THEN end_at WHEN warn_at <= ?1 THEN warn_at ELSE changed_at END`;
 
 export class ConnectionIndex extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -104,10 +104,7 @@ export class ConnectionIndex extends DurableObject<Env> {
    */
   page(query: { status?: ShownStatus; limit: number; after?: IndexPage['next'] }, now = Date.now()): IndexPage {
     const counts = { active: 0, expiring: 0, reauth_required: 0, total: 0 };
-    const shownCounts = this.sql.exec<{ shown: ShownStatus; n: number }>(
-      `SELECT ${SHOWN.replaceAll(':now', '?1')} AS shown, COUNT(*) AS n FROM ${TABLE} GROUP BY shown`,
-      now,
-    );
+    const shownCounts = this.sql.exec<{ shown: ShownStatus; n: number }>(`SELECT ${SHOWN} AS shown, COUNT(*) AS n FROM ${TABLE} GROUP BY shown`, now);
     for (const r of shownCounts) {
       counts[r.shown] = r.n;
       counts.total += r.n;
@@ -116,7 +113,7 @@ export class ConnectionIndex extends DurableObject<Env> {
     const rows = this.sql
       .exec<{ user: string; provider: ProviderName; shown: ShownStatus; reason: string | null; since: number; end_at: number | null }>(
         `SELECT user, provider, reason, end_at, shown, since FROM (
-           SELECT user, provider, reason, end_at, ${SHOWN.replaceAll(':now', '?1')} AS shown, ${SINCE.replaceAll(':now', '?1')} AS since FROM ${TABLE})
+           SELECT user, provider, reason, end_at, ${SHOWN} AS shown, ${SINCE} AS since FROM ${TABLE})
          WHERE (?2 IS NULL OR shown = ?2)
            AND (?3 IS NULL OR since < ?3 OR (since = ?3 AND (user > ?4 OR (user = ?4 AND provider > ?5))))
          ORDER BY since DESC, user, provider LIMIT ?6`,
