@@ -19,7 +19,8 @@ declare module '../env' {
 
 export type DeliveryStatus = 'delivered' | 'failed' | 'dead_lettered' | 'no_webhook';
 
-export interface DeliveryAttempt {
+/** A type, not an interface, so SQL rows can be read as one. */
+export type DeliveryAttempt = {
   eventId: string;
   type: EventType;
   status: DeliveryStatus;
@@ -31,7 +32,7 @@ export interface DeliveryAttempt {
   host: string | null;
   at: number;
   nextAttemptAt: number | null;
-}
+};
 
 export interface DeliveryReport {
   counts: Record<DeliveryStatus, number>;
@@ -44,17 +45,6 @@ export const DELIVERIES_KEPT = 1000;
 const HOUR_MS = 3_600_000;
 const TABLE = deliveryLogStorage.table;
 const HOURS = deliveryLogStorage.hoursTable;
-
-type Row = {
-  event_id: string;
-  type: EventType;
-  status: DeliveryStatus;
-  attempt: number;
-  reason: string | null;
-  host: string | null;
-  at: number;
-  next_attempt_at: number | null;
-};
 
 export class DeliveryLog extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -117,17 +107,15 @@ export class DeliveryLog extends DurableObject<Env> {
       )
       .toArray()
       .map((r) => ({ reason: r.reason, attempts: r.attempts, lastAt: r.last_at }));
-    const rows = this.sql.exec<Row>(`SELECT * FROM ${TABLE} WHERE (?1 IS NULL OR status = ?1) ORDER BY seq DESC LIMIT ?2`, status ?? null, limit).toArray();
-    const deliveries = rows.map((r) => ({
-      eventId: r.event_id,
-      type: r.type,
-      status: r.status,
-      attempt: r.attempt,
-      reason: r.reason,
-      host: r.host,
-      at: r.at,
-      nextAttemptAt: r.next_attempt_at,
-    }));
+    // Named as DeliveryAttempt names them, so the rows are the answer.
+    const deliveries = this.sql
+      .exec<DeliveryAttempt>(
+        `SELECT event_id AS eventId, type, status, attempt, reason, host, at, next_attempt_at AS nextAttemptAt FROM ${TABLE}
+         WHERE (?1 IS NULL OR status = ?1) ORDER BY seq DESC LIMIT ?2`,
+        status ?? null,
+        limit,
+      )
+      .toArray();
     return { counts, failures, deliveries };
   }
 }
