@@ -15,6 +15,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import type { GovernorState } from '../schemas/admin';
 import { governorStorage } from '../storage/keys';
+import { countMinute, lastHour, type MinuteCounts } from './minutes';
 
 declare module '../env' {
   interface Env {
@@ -74,9 +75,6 @@ const MAX_PAUSE_MS = 24 * 3600_000;
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Calls admitted and 429s reported in one minute (its number since the epoch). */
-type MinuteCounts = Record<number, { calls: number; limited: number }>;
-
 /** The circuit breaker's last change, as an isolate reported it (each isolate has its own: net/circuit.ts). */
 export interface CircuitReport {
   state: 'closed' | 'open' | 'half-open';
@@ -84,8 +82,6 @@ export interface CircuitReport {
   at: number;
 }
 
-/** Minutes of calls and 429s kept for the operator's chart. */
-const MINUTES_KEPT = 60;
 /** How long calls may be counted in memory only. */
 const MINUTES_WRITE_MS = 5000;
 
@@ -187,7 +183,7 @@ export class Governor extends DurableObject<Env> {
       s.probeSince = null;
       if (reason === 'quota-exceeded') s.quotaExceeded += 1;
       else s.rateLimited += 1;
-      this.minuteOf(now).limited += 1;
+      countMinute(this.minutes, now, 'limited');
       this.ctx.storage.put(governorStorage.minutes, this.minutes);
       await this.save();
       return { paused: fresh, quota: firstQuota, until: s.pausedUntil, reason: s.reason };
@@ -233,7 +229,6 @@ export class Governor extends DurableObject<Env> {
     let calls = 0;
     for (const [second, n] of this.seconds) if (second > Math.floor(now / 1000) - 60) calls += n;
     const iso = (ms: number) => new Date(ms).toISOString();
-    const firstMinute = Math.floor(now / 60_000) - MINUTES_KEPT + 1;
     const circuit = this.circuit;
     // An open circuit whose cool-down is over lets its probe through: half-open, whoever reported it.
     const circuitState = circuit?.state === 'open' && circuit.until !== null && circuit.until <= now ? 'half-open' : (circuit?.state ?? 'closed');
@@ -249,11 +244,7 @@ export class Governor extends DurableObject<Env> {
           .filter(([, c]) => c.resetAt > now)
           .map(([k, c]) => [k, { used: c.used, resets_at: new Date(c.resetAt).toISOString() }]),
       ),
-      minutes: Object.entries(this.minutes)
-        .map(([m, c]) => ({ minute: Number(m), ...c }))
-        .filter((m) => m.minute >= firstMinute)
-        .sort((a, b) => a.minute - b.minute)
-        .map((m) => ({ minute: iso(m.minute * 60_000), calls: m.calls, rate_limited: m.limited })),
+      minutes: lastHour(this.minutes, now),
       circuit: {
         state: circuitState,
         until: circuitState === 'open' && circuit?.until ? iso(circuit.until) : null,
@@ -280,23 +271,12 @@ export class Governor extends DurableObject<Env> {
     const second = Math.floor(now / 1000);
     this.seconds.set(second, (this.seconds.get(second) ?? 0) + 1);
     for (const key of this.seconds.keys()) if (key <= second - 60) this.seconds.delete(key);
-    this.minuteOf(now).calls += 1;
+    countMinute(this.minutes, now, 'calls');
     if (!this.flushAt) {
       // Not awaited: the object's output gate holds its answers until the alarm is set.
       this.flushAt = now + MINUTES_WRITE_MS;
       this.ctx.storage.setAlarm(this.flushAt);
     }
-  }
-
-  /** This minute's counts, dropping minutes older than the hour kept. */
-  private minuteOf(now: number): { calls: number; limited: number } {
-    const minute = Math.floor(now / 60_000);
-    let counts = this.minutes[minute];
-    if (!counts) {
-      for (const key of Object.keys(this.minutes)) if (Number(key) <= minute - MINUTES_KEPT) delete this.minutes[Number(key)];
-      counts = this.minutes[minute] = { calls: 0, limited: 0 };
-    }
-    return counts;
   }
 
   private rollDay(now: number): Persisted {
