@@ -63,9 +63,13 @@ describe('a campaign at scale', () => {
     });
     expect(joined).toBe(FANS);
     let view = { status: '', started_at: '', finished_at: '', counts: {} as Record<string, number> };
-    for (let i = 0; i < 300 && view.status !== 'completed'; i++) {
+    const deadline = Date.now() + 300_000;
+    while (Date.now() < deadline && view.status !== 'completed') {
       await new Promise((r) => setTimeout(r, 1000));
-      view = (await (await send('GET', `/v1/campaigns/${id}`)).json()) as typeof view;
+      // A poll is only a look: one that gets no answer in 20 s (workerd, with 10,000 objects on a
+      // loaded 2-core machine, once held one for 5 minutes) is dropped and the next one asked.
+      const res = await fetch(`${worker.url}/v1/campaigns/${id}`, { headers: DEMO, signal: AbortSignal.timeout(20_000) }).catch(() => null);
+      if (res?.ok) view = ((await res.json().catch(() => null)) as typeof view | null) ?? view;
     }
     expect(view.counts).toMatchObject({ fans: FANS, done: FANS, failed: 0, deferred: 0, pending: 0, running: 0 });
     const log = (await (await fetch(`${faults.url}/__faults/${encodeURIComponent(`${SCRIPT}|*`)}`)).json()) as { status: number; authorization: string }[];
